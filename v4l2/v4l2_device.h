@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <linux/videodev2.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "unique_fd.h"
+
+namespace v4l2dmabuf {
+
+/** Severity of a message from the V4L2 layer. */
+enum class LogLevel { Error, Warn, Info, Debug };
+
+/**
+ * Where the V4L2 layer sends its messages. Each message already names the
+ * device path. The default sink drops everything; the SPA glue routes it to
+ * spa_log, tools to stderr.
+ */
+using LogSink = std::function<void(LogLevel level, const std::string &message)>;
+
+/** VIDIOC_QUERYCAP, with strings made safe. */
+struct V4l2Capability {
+	std::string driver;
+	std::string card;
+	std::string busInfo;
+	uint32_t version = 0;      /**< KERNEL_VERSION() encoded */
+	uint32_t capabilities = 0; /**< of the whole physical device */
+	uint32_t deviceCaps = 0;   /**< of this node: what open() checks */
+};
+
+/** A ratio; frame intervals are in seconds (numerator/denominator). */
+struct V4l2Fraction {
+	uint32_t numerator = 0;
+	uint32_t denominator = 0;
+};
+
+/** One VIDIOC_ENUM_FMT answer. */
+struct V4l2FormatDesc {
+	uint32_t fourcc = 0;  /**< V4L2_PIX_FMT_* */
+	uint32_t flags = 0;   /**< V4L2_FMT_FLAG_* (COMPRESSED, EMULATED, ...) */
+	std::string description;
+};
+
+/** One VIDIOC_ENUM_FRAMESIZES answer, in pixels. Discrete: min == max, step 0. */
+struct V4l2FrameSize {
+	enum class Type { Discrete, Stepwise, Continuous };
+	Type type = Type::Discrete;
+	uint32_t minWidth = 0, maxWidth = 0, stepWidth = 0;
+	uint32_t minHeight = 0, maxHeight = 0, stepHeight = 0;
+};
+
+/** VIDIOC_ENUM_FRAMEINTERVALS for one format and size; intervals in seconds. */
+struct V4l2FrameIntervals {
+	enum class Type { None, Discrete, Stepwise, Continuous };
+	Type type = Type::None; /**< None: the driver does not enumerate intervals */
+	std::vector<V4l2Fraction> discrete;
+	V4l2Fraction min, max, step; /**< Stepwise/Continuous only */
+};
+
+/** Layout of one memory plane as the driver reports it, in bytes. */
+struct V4l2PlaneFormat {
+	uint32_t bytesperline = 0;
+	uint32_t sizeimage = 0;
+};
+
+/**
+ * A capture format, the same for single- and multi-planar queues:
+ * @ref planes has one entry per memory plane (always 1 on a single-planar
+ * queue, whatever the number of colour planes inside it).
+ */
+struct V4l2Format {
+	uint32_t fourcc = 0;   /**< V4L2_PIX_FMT_* */
+	uint32_t width = 0;    /**< pixels */
+	uint32_t height = 0;   /**< pixels */
+	uint32_t field = V4L2_FIELD_NONE;
+	uint32_t colorspace = 0;
+	std::vector<V4l2PlaneFormat> planes;
+};
+
+/**
+ * A V4L2 video capture node. open() checks the node can capture and stream
+ * and picks the buffer type (V4L2_BUF_TYPE_VIDEO_CAPTURE or
+ * V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) once, from device_caps; every other
+ * call works the same on both. Follows linux/videodev2.h and the V4L2 uAPI
+ * documentation; libcamera's V4L2VideoDevice has the same shape.
+ *
+ * All int-returning calls return 0 (or a count) on success and a negative
+ * errno on failure; failures are logged with the device path.
+ */
+class V4l2Device
+{
+public:
+	V4l2Device();
+	~V4l2Device();
+	V4l2Device(const V4l2Device &) = delete;
+	V4l2Device &operator=(const V4l2Device &) = delete;
+
+	/** Sets where messages go (may be empty to drop them). */
+	void setLogSink(LogSink sink);
+	/** Sends one message to the sink, prefixed with the device path. */
+	void log(LogLevel level, const std::string &message) const;
+
+	/**
+	 * Opens @p path (O_RDWR | O_NONBLOCK | O_CLOEXEC) and queries it.
+	 * @return 0; -ENOENT no such node; -EACCES not permitted; -ENOTTY not a
+	 * V4L2 node; -ENODEV a V4L2 node that cannot capture video or stream
+	 * (an output, metadata or mem2mem node); other -errno from open/ioctl.
+	 */
+	int open(const std::string &path);
+	/** Closes the node; safe to call twice. */
+	void close();
+	bool isOpen() const { return fd_.isValid(); }
+	int fd() const { return fd_.get(); }
+	const std::string &path() const { return path_; }
+	const V4l2Capability &capability() const { return caps_; }
+	/** True when the node uses the _MPLANE API. */
+	bool isMultiplanar() const { return bufType_ == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE; }
+	/** V4L2_BUF_TYPE_VIDEO_CAPTURE or V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE. */
+	uint32_t bufferType() const { return bufType_; }
+
+	/** VIDIOC_ENUM_FMT over the capture queue, in driver order. */
+	std::vector<V4l2FormatDesc> enumFormats() const;
+	/** VIDIOC_ENUM_FRAMESIZES for @p fourcc (empty when not enumerable). */
+	std::vector<V4l2FrameSize> enumFrameSizes(uint32_t fourcc) const;
+	/** VIDIOC_ENUM_FRAMEINTERVALS for @p fourcc at @p width x @p height pixels. */
+	V4l2FrameIntervals enumFrameIntervals(uint32_t fourcc, uint32_t width, uint32_t height) const;
+
+	/** VIDIOC_G_FMT into @p fmt. */
+	int getFormat(V4l2Format *fmt) const;
+	/** VIDIOC_TRY_FMT: @p fmt is adjusted to what the driver would give. */
+	int tryFormat(V4l2Format *fmt) const;
+	/**
+	 * VIDIOC_S_FMT: @p fmt is updated with what the driver chose, including
+	 * per-plane bytesperline and sizeimage. -EBUSY while buffers are allocated.
+	 */
+	int setFormat(V4l2Format *fmt);
+
+	/**
+	 * VIDIOC_S_PARM with @p interval (seconds per frame); updated with what
+	 * the driver chose. -ENOTTY when the driver has no frame-rate control.
+	 */
+	int setFrameInterval(V4l2Fraction *interval);
+	/** VIDIOC_G_PARM: the current frame interval in seconds. */
+	int getFrameInterval(V4l2Fraction *interval) const;
+
+	/**
+	 * ioctl() on the node, retried on EINTR.
+	 * @return the ioctl's non-negative result, or -errno.
+	 */
+	int ioctl(unsigned long request, void *arg) const;
+
+private:
+	int formatIoctl(unsigned long request, V4l2Format *fmt) const;
+
+	std::string path_;
+	UniqueFd fd_;
+	V4l2Capability caps_;
+	uint32_t bufType_ = 0;
+	LogSink sink_;
+};
+
+/** "YUYV"-style text for a V4L2 or DRM fourcc (for logs and tools). */
+std::string fourccToString(uint32_t fourcc);
+
+} /* namespace v4l2dmabuf */
