@@ -45,7 +45,12 @@ struct V4l2ImportPlane {
 	int fd = -1;              /**< DMABUF: the DMA-BUF (not owned) */
 	void *userptr = nullptr;  /**< USERPTR: the address */
 	uint32_t length = 0;      /**< bytes available from fd/userptr */
-	uint32_t dataOffset = 0;  /**< bytes before the image data (DMABUF, MPLANE only) */
+	/**
+	 * bytes before the image data (MPLANE only). Passed to QBUF, but vb2
+	 * only takes it from userspace on output queues: on a capture queue
+	 * the driver sets data_offset, reported at dequeue.
+	 */
+	uint32_t dataOffset = 0;
 };
 
 /** What VIDIOC_DQBUF reported for one buffer. */
@@ -90,12 +95,14 @@ public:
 	 * Probes how many buffers the driver grants for the current format:
 	 * REQBUFS(1) gives the minimum, REQBUFS(VIDEO_MAX_FRAME) the maximum,
 	 * then REQBUFS(0). Tries DMABUF first (no memory is allocated for it),
-	 * then MMAP. Must be called with no buffers allocated (-EBUSY otherwise).
+	 * then MMAP (when REQBUFS answers EINVAL for DMABUF). Must be called with
+	 * no buffers allocated (-EBUSY otherwise). Leaves no buffer allocated.
 	 */
 	int probeCounts(V4l2BufferCounts *counts);
 
 	/**
 	 * VIDIOC_REQBUFS. @p count 0 releases all buffers (streaming stops first).
+	 * For @p count > 0, numPlanes() is taken from the current format (G_FMT).
 	 * @return the number of buffers granted (may differ from @p count), or -errno.
 	 */
 	int requestBuffers(uint32_t count, V4l2Memory memory);
@@ -103,17 +110,19 @@ public:
 	/**
 	 * REQBUFS(MMAP, @p count), then VIDIOC_EXPBUF for every plane of every
 	 * buffer. On success @p buffers holds the granted buffers with their
-	 * fds; on failure nothing stays allocated and no fd is left open.
+	 * fds; on failure nothing stays allocated, no fd is left open and
+	 * @p buffers is emptied. -ENOMEM when REQBUFS grants no buffer.
 	 */
 	int exportBuffers(uint32_t count, std::vector<V4l2ExportedBuffer> *buffers);
 
 	/**
 	 * mmap() every plane of MMAP buffer @p index on the device fd, read and
-	 * write, into @p maps (one per plane).
+	 * write, into @p maps (one per plane). -EINVAL when @p index is not an
+	 * allocated MMAP buffer.
 	 */
 	int mapBuffer(uint32_t index, std::vector<MemoryMap> *maps);
 
-	/** Queues MMAP buffer @p index. */
+	/** Queues MMAP buffer @p index. -EINVAL when it is not an allocated MMAP buffer. */
 	int queueBuffer(uint32_t index);
 	/**
 	 * Queues DMABUF or USERPTR buffer @p index with @p planes (one per memory
@@ -122,12 +131,20 @@ public:
 	int queueBuffer(uint32_t index, const std::vector<V4l2ImportPlane> &planes);
 	/**
 	 * VIDIOC_DQBUF. @return 0; -EAGAIN when no buffer is ready; -ENODEV when
-	 * the device is gone; -EPIPE when the queue hit an unrecoverable error.
+	 * the device is gone; -EPIPE when nothing more will come until the queue
+	 * is restarted: vb2 answers EIO after an unrecoverable driver error and
+	 * EPIPE after the last buffer (V4L2_BUF_FLAG_LAST), both reported as
+	 * -EPIPE. A buffer with V4L2_BUF_FLAG_ERROR is returned (0), see
+	 * V4l2DequeuedBuffer::corrupted(). -EAGAIN is not logged.
 	 */
 	int dequeueBuffer(V4l2DequeuedBuffer *buffer);
 
+	/** VIDIOC_STREAMON. */
 	int streamOn();
-	/** STREAMOFF: every queued buffer returns to userspace, dequeued or not. */
+	/**
+	 * STREAMOFF: every queued buffer returns to userspace, dequeued or not.
+	 * streaming() is false afterwards even if the ioctl failed (e.g. -ENODEV).
+	 */
 	int streamOff();
 
 	bool streaming() const { return streaming_; }
@@ -140,6 +157,11 @@ public:
 	uint32_t capabilities() const { return capabilities_; }
 
 private:
+	/* REQBUFS without logging or state change: the granted count or -errno. */
+	int reqbufs(uint32_t count, V4l2Memory memory, uint32_t *capabilities);
+	/* QBUF of a prepared buffer, logged on failure. */
+	int qbuf(struct v4l2_buffer *buf);
+
 	V4l2Device &device_;
 	bool streaming_ = false;
 	uint32_t count_ = 0;

@@ -109,6 +109,10 @@ public:
 	 * @return 0; -ENOENT no such node; -EACCES not permitted; -ENOTTY not a
 	 * V4L2 node; -ENODEV a V4L2 node that cannot capture video or stream
 	 * (an output, metadata or mem2mem node); other -errno from open/ioctl.
+	 * A node whose device_caps has both VIDEO_CAPTURE and
+	 * VIDEO_CAPTURE_MPLANE gets the _MPLANE type (the superset API, as in
+	 * libcamera). A QUERYCAP answered with EINVAL (old drivers' answer to
+	 * unknown ioctls) is reported as -ENOTTY. Reopening closes first.
 	 */
 	int open(const std::string &path);
 	/** Closes the node; safe to call twice. */
@@ -131,20 +135,33 @@ public:
 
 	/** VIDIOC_G_FMT into @p fmt. */
 	int getFormat(V4l2Format *fmt) const;
-	/** VIDIOC_TRY_FMT: @p fmt is adjusted to what the driver would give. */
+	/**
+	 * VIDIOC_TRY_FMT: @p fmt is adjusted to what the driver would give.
+	 * On input, @p fmt->planes holds requested bytesperline/sizeimage per
+	 * memory plane: leave it empty (or 0) to let the driver choose; a
+	 * larger bytesperline is a stride request drivers may honour, so do not
+	 * pass stale planes from an earlier format. Only plane[0] is used on a
+	 * single-planar node. On output it has one entry per memory plane.
+	 */
 	int tryFormat(V4l2Format *fmt) const;
 	/**
 	 * VIDIOC_S_FMT: @p fmt is updated with what the driver chose, including
 	 * per-plane bytesperline and sizeimage. -EBUSY while buffers are allocated.
+	 * @p fmt->planes on input as for tryFormat().
 	 */
 	int setFormat(V4l2Format *fmt);
 
 	/**
 	 * VIDIOC_S_PARM with @p interval (seconds per frame); updated with what
-	 * the driver chose. -ENOTTY when the driver has no frame-rate control.
+	 * the driver chose. -ENOTTY when the driver has no frame-rate control
+	 * (G_PARM unsupported or no V4L2_CAP_TIMEPERFRAME; checked before
+	 * S_PARM); -EINVAL for a zero numerator or denominator.
 	 */
 	int setFrameInterval(V4l2Fraction *interval);
-	/** VIDIOC_G_PARM: the current frame interval in seconds. */
+	/**
+	 * VIDIOC_G_PARM: the current frame interval in seconds. -ENOTTY as for
+	 * setFrameInterval().
+	 */
 	int getFrameInterval(V4l2Fraction *interval) const;
 
 	/**
@@ -155,6 +172,7 @@ public:
 
 private:
 	int formatIoctl(unsigned long request, V4l2Format *fmt) const;
+	int parmIoctl(unsigned long request, struct v4l2_streamparm *parm) const;
 
 	std::string path_;
 	UniqueFd fd_;
@@ -163,7 +181,12 @@ private:
 	LogSink sink_;
 };
 
-/** "YUYV"-style text for a V4L2 or DRM fourcc (for logs and tools). */
+/**
+ * "YUYV"-style text for a V4L2 or DRM fourcc (for logs and tools): the four
+ * characters in memory order, unprintable ones as '.', trailing spaces
+ * kept ("Y16 "); bit 31 (V4L2_PIX_FMT_FLAG_BE, DRM_FORMAT_BIG_ENDIAN) is
+ * shown as a "-BE" suffix, as v4l2-ctl does.
+ */
 std::string fourccToString(uint32_t fourcc);
 
 } /* namespace v4l2dmabuf */
