@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+#include "capture_buffers.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <spa/node/node.h>
+#include <spa/utils/defs.h>
+
+#include "buffer_params.h"
+
+namespace v4l2dmabuf {
+
+CaptureBuffers::CaptureBuffers(V4l2Device &device, struct spa_log *log)
+	: device_(device), log_(log), queue_(device)
+{
+}
+
+CaptureBuffers::~CaptureBuffers()
+{
+	clear();
+}
+
+int CaptureBuffers::probeCounts(V4l2BufferCounts *counts)
+{
+	return queue_.probeCounts(counts);
+}
+
+void CaptureBuffers::clear()
+{
+	if (queue_.streaming())
+		queue_.streamOff();
+	if (queue_.count() > 0)
+		queue_.requestBuffers(0, queue_.memory());
+	/* Closing the exported fds drops the last reference videobuf2 holds. */
+	buffers_.clear();
+	ready_.clear();
+	readyHead_ = readyCount_ = 0;
+	dataType_ = SPA_DATA_Invalid;
+}
+
+int CaptureBuffers::allocate(uint32_t n, uint32_t type)
+{
+	int ret;
+
+	if (type == SPA_DATA_DmaBuf || type == SPA_DATA_MemFd) {
+		std::vector<V4l2ExportedBuffer> exported;
+		ret = queue_.exportBuffers(n, &exported);
+		if (ret < 0)
+			return ret;
+		if (exported.size() < n) {
+			spa_log_error(log_, "%s: driver granted %zu of %u buffers",
+				      device_.path().c_str(), exported.size(), n);
+			return -ENOMEM;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			buffers_[i].exported = std::move(exported[i].planes);
+		return 0;
+	}
+
+	ret = queue_.requestBuffers(n, V4l2Memory::Mmap);
+	if (ret < 0)
+		return ret;
+	if (static_cast<uint32_t>(ret) < n) {
+		spa_log_error(log_, "%s: driver granted %d of %u buffers",
+			      device_.path().c_str(), ret, n);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		ret = queue_.mapBuffer(i, &buffers_[i].maps);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+int CaptureBuffers::use(struct spa_buffer **buffers, uint32_t n, uint32_t flags,
+			const V4l2Format &fmt, uint32_t offeredTypes)
+{
+	clear();
+	if (n == 0)
+		return 0;
+
+	const char *path = device_.path().c_str();
+	uint32_t planes = fmt.planes.size();
+	if (!(flags & SPA_NODE_BUFFERS_FLAG_ALLOC)) {
+		spa_log_error(log_, "%s: buffers not allocated by the node are not supported yet",
+			      path);
+		return -ENOTSUP;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (buffers[i]->n_datas != planes) {
+			spa_log_error(log_, "%s: buffer %u has %u datas, the format has %u planes",
+				      path, i, buffers[i]->n_datas, planes);
+			return -EINVAL;
+		}
+	}
+
+	/* With ALLOC, PipeWire puts the negotiated SPA_DATA_* mask in type. */
+	uint32_t type = chooseDataType(buffers[0]->datas[0].type, offeredTypes);
+	if (type == SPA_DATA_Invalid) {
+		spa_log_error(log_, "%s: no usable data type in mask 0x%x (offered 0x%x)",
+			      path, buffers[0]->datas[0].type, offeredTypes);
+		return -ENOTSUP;
+	}
+
+	buffers_.resize(n);
+	int ret = allocate(n, type);
+	if (ret < 0 && type != SPA_DATA_MemPtr &&
+	    (buffers[0]->datas[0].type & (1u << SPA_DATA_MemPtr))) {
+		spa_log_warn(log_, "%s: EXPBUF failed (%s), falling back to MemPtr", path,
+			     strerror(-ret));
+		buffers_.clear();
+		buffers_.resize(n);
+		queue_.requestBuffers(0, V4l2Memory::Mmap);
+		type = SPA_DATA_MemPtr;
+		ret = allocate(n, type);
+	}
+	if (ret < 0) {
+		clear();
+		return ret;
+	}
+
+	bytesperline_.clear();
+	for (const V4l2PlaneFormat &p : fmt.planes)
+		bytesperline_.push_back(p.bytesperline);
+
+	for (uint32_t i = 0; i < n; i++) {
+		Buffer &b = buffers_[i];
+		b.buffer = buffers[i];
+		b.header = static_cast<struct spa_meta_header *>(
+			spa_buffer_find_meta_data(buffers[i], SPA_META_Header, sizeof(*b.header)));
+		for (uint32_t p = 0; p < planes; p++) {
+			struct spa_data &d = buffers[i]->datas[p];
+			d.type = type;
+			d.flags = SPA_DATA_FLAG_READABLE;
+			d.mapoffset = 0;
+			if (type == SPA_DATA_MemPtr) {
+				d.fd = -1;
+				d.maxsize = b.maps[p].length();
+				d.data = b.maps[p].data();
+			} else {
+				d.fd = b.exported[p].fd.get();
+				d.maxsize = b.exported[p].length;
+				d.data = nullptr;
+			}
+			d.chunk->offset = 0;
+			d.chunk->size = 0;
+			d.chunk->stride = bytesperline_[p];
+			d.chunk->flags = SPA_CHUNK_FLAG_NONE;
+		}
+	}
+	ready_.assign(n, SPA_ID_INVALID);
+	dataType_ = type;
+	spa_log_info(log_, "%s: %u buffers, %u %s plane(s) each", path, n, planes,
+		     dataTypeName(type));
+	return 0;
+}
+
+int CaptureBuffers::queue(uint32_t id)
+{
+	int ret = queue_.queueBuffer(id);
+	if (ret < 0)
+		return ret;
+	buffers_[id].state = State::Queued;
+	return 0;
+}
+
+int CaptureBuffers::start()
+{
+	if (buffers_.empty())
+		return -EIO;
+	for (uint32_t i = 0; i < buffers_.size(); i++) {
+		if (buffers_[i].state != State::Free)
+			continue;
+		int ret = queue(i);
+		if (ret < 0)
+			return ret;
+	}
+	return queue_.streamOn();
+}
+
+void CaptureBuffers::stop()
+{
+	if (queue_.streaming())
+		queue_.streamOff();
+	for (Buffer &b : buffers_)
+		if (b.state == State::Queued || b.state == State::Ready)
+			b.state = State::Free;
+	readyHead_ = readyCount_ = 0;
+}
+
+int CaptureBuffers::dequeue(V4l2DequeuedBuffer *frame)
+{
+	int ret = queue_.dequeueBuffer(frame);
+	if (ret < 0)
+		return ret;
+	if (frame->index >= buffers_.size())
+		return -EIO;
+
+	Buffer &b = buffers_[frame->index];
+	bool corrupted = frame->corrupted();
+	for (uint32_t p = 0; p < b.buffer->n_datas && p < frame->numPlanes; p++) {
+		const V4l2DequeuedBuffer::Plane &plane = frame->planes[p];
+		struct spa_chunk *chunk = b.buffer->datas[p].chunk;
+		uint32_t offset = SPA_MIN(plane.dataOffset, plane.bytesused);
+		chunk->offset = offset;
+		chunk->size = plane.bytesused - offset;
+		chunk->stride = bytesperline_[p];
+		chunk->flags = corrupted ? SPA_CHUNK_FLAG_CORRUPTED : SPA_CHUNK_FLAG_NONE;
+	}
+	if (b.header) {
+		b.header->flags = corrupted ? SPA_META_HEADER_FLAG_CORRUPTED : 0;
+		b.header->offset = 0;
+		b.header->pts = frame->timestampNs;
+		b.header->dts_offset = 0;
+		b.header->seq = frame->sequence;
+	}
+	b.state = State::Ready;
+	ready_[(readyHead_ + readyCount_) % ready_.size()] = frame->index;
+	readyCount_++;
+	return 0;
+}
+
+uint32_t CaptureBuffers::popReady()
+{
+	if (readyCount_ == 0)
+		return SPA_ID_INVALID;
+	uint32_t id = ready_[readyHead_];
+	readyHead_ = (readyHead_ + 1) % ready_.size();
+	readyCount_--;
+	buffers_[id].state = State::Outstanding;
+	return id;
+}
+
+int CaptureBuffers::recycle(uint32_t id)
+{
+	if (id >= buffers_.size() || buffers_[id].state != State::Outstanding)
+		return -EINVAL;
+	if (!queue_.streaming()) {
+		buffers_[id].state = State::Free;
+		return 0;
+	}
+	return queue(id);
+}
+
+} /* namespace v4l2dmabuf */

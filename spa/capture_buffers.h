@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <spa/buffer/buffer.h>
+#include <spa/buffer/meta.h>
+#include <spa/support/log.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "memory_map.h"
+#include "v4l2_buffer_queue.h"
+#include "v4l2_device.h"
+
+namespace v4l2dmabuf {
+
+/**
+ * The buffers of the node's output port, and the V4L2 queue behind them.
+ *
+ * port_use_buffers hands over PipeWire's spa_buffers; with
+ * SPA_NODE_BUFFERS_FLAG_ALLOC the node fills their datas itself, one
+ * spa_data per V4L2 memory plane:
+ * - DmaBuf: REQBUFS(MMAP) + VIDIOC_EXPBUF per plane (zero copy, the fd goes
+ *   to the consumer);
+ * - MemFd: the same exported, mmapable fd, for consumers that only accept
+ *   MemFd (PipeWire's doc/dma-buf.dox: v4l2 buffers are linear and mmapable);
+ * - MemPtr: the MMAP planes mapped into this process.
+ *
+ * Buffer states: Free (ours, not queued), Queued (in the driver),
+ * Ready (dequeued, waiting for the graph), Outstanding (with the consumer).
+ * Everything but use/clear/start/stop runs on the data loop.
+ */
+class CaptureBuffers
+{
+public:
+	CaptureBuffers(V4l2Device &device, struct spa_log *log);
+	~CaptureBuffers();
+
+	/** Probes the driver's buffer counts for the current format (see V4l2BufferQueue). */
+	int probeCounts(V4l2BufferCounts *counts);
+
+	/**
+	 * Takes @p n spa_buffers from port_use_buffers (@p flags are
+	 * SPA_NODE_BUFFERS_FLAG_*) for format @p fmt. Releases any previous
+	 * buffers first; @p n == 0 only releases.
+	 * @p offeredTypes is the SPA data type mask the node advertised.
+	 * @return 0; -EINVAL when a buffer's data count is not the format's
+	 * memory plane count; -ENOTSUP for buffers the node did not allocate
+	 * (import is not implemented yet) or no usable data type; -ENOMEM when
+	 * the driver grants fewer buffers than asked; -errno from the driver.
+	 * Nothing stays allocated after a failure.
+	 */
+	int use(struct spa_buffer **buffers, uint32_t n, uint32_t flags, const V4l2Format &fmt,
+		uint32_t offeredTypes);
+	/** Stops streaming and releases every buffer (REQBUFS 0, fds closed, planes unmapped). */
+	void clear();
+
+	/** Queues every Free buffer and starts streaming. */
+	int start();
+	/** Stops streaming; Queued and Ready buffers become Free. */
+	void stop();
+
+	/**
+	 * Dequeues one filled buffer, fills its chunks (offset = data_offset,
+	 * size = bytesused - data_offset, stride = the plane's bytesperline)
+	 * and header meta (pts in nanoseconds, seq, CORRUPTED on
+	 * V4L2_BUF_FLAG_ERROR), and appends it to the ready list.
+	 * @return 0; -EAGAIN when none is ready; other -errno from the driver
+	 * (-ENODEV: the device is gone).
+	 */
+	int dequeue(V4l2DequeuedBuffer *frame);
+	/** Takes the oldest Ready buffer and marks it Outstanding; SPA_ID_INVALID if none. */
+	uint32_t popReady();
+	/** A buffer comes back from the consumer: queued again while streaming, else Free. */
+	int recycle(uint32_t id);
+
+	uint32_t count() const { return buffers_.size(); }
+	bool streaming() const { return queue_.streaming(); }
+	/** The SPA_DATA_* handed out by the last use(); SPA_DATA_Invalid when none. */
+	uint32_t dataType() const { return dataType_; }
+
+private:
+	enum class State { Free, Queued, Ready, Outstanding };
+	struct Buffer {
+		struct spa_buffer *buffer = nullptr;
+		struct spa_meta_header *header = nullptr;
+		State state = State::Free;
+		std::vector<V4l2ExportedPlane> exported; /* DmaBuf/MemFd: owns the fds */
+		std::vector<MemoryMap> maps;             /* MemPtr: owns the mappings */
+	};
+
+	int allocate(uint32_t n, uint32_t type);
+	int queue(uint32_t id);
+
+	V4l2Device &device_;
+	struct spa_log *log_;
+	V4l2BufferQueue queue_;
+	std::vector<Buffer> buffers_;
+	std::vector<uint32_t> bytesperline_;
+	uint32_t dataType_ = SPA_DATA_Invalid;
+	std::vector<uint32_t> ready_; /* ring of Ready ids, sized once in use() */
+	uint32_t readyHead_ = 0;
+	uint32_t readyCount_ = 0;
+};
+
+} /* namespace v4l2dmabuf */

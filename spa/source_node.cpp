@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+#include "source_node.h"
+
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include <spa/monitor/device.h>
+#include <spa/node/keys.h>
+#include <spa/param/param.h>
+#include <spa/param/props.h>
+#include <spa/pod/filter.h>
+#include <spa/support/plugin.h>
+#include <spa/utils/keys.h>
+#include <spa/utils/names.h>
+#include <spa/utils/result.h>
+#include <spa/utils/string.h>
+
+#include "format_pod.h"
+
+namespace v4l2dmabuf {
+
+namespace {
+
+
+constexpr uint64_t kNodeInfoAll = SPA_NODE_CHANGE_MASK_FLAGS | SPA_NODE_CHANGE_MASK_PROPS |
+				  SPA_NODE_CHANGE_MASK_PARAMS;
+constexpr uint64_t kPortInfoAll = SPA_PORT_CHANGE_MASK_FLAGS | SPA_PORT_CHANGE_MASK_PARAMS;
+
+std::string hex(uint32_t v)
+{
+	char s[16];
+	snprintf(s, sizeof(s), "0x%08x", v);
+	return s;
+}
+
+void logSink(struct spa_log *log, LogLevel level, const std::string &message)
+{
+	switch (level) {
+	case LogLevel::Error:
+		spa_log_error(log, "%s", message.c_str());
+		break;
+	case LogLevel::Warn:
+		spa_log_warn(log, "%s", message.c_str());
+		break;
+	case LogLevel::Info:
+		spa_log_info(log, "%s", message.c_str());
+		break;
+	case LogLevel::Debug:
+		spa_log_debug(log, "%s", message.c_str());
+		break;
+	}
+}
+
+} /* namespace */
+
+void bindSourceNodeInterface(struct spa_node *node, SourceNode *object);
+
+SourceNode::SourceNode()
+{
+	spa_zero(node_);
+	bindSourceNodeInterface(&node_, this);
+	spa_hook_list_init(&hooks_);
+	spa_zero(nodeInfo_);
+	spa_zero(portInfo_);
+}
+
+SourceNode::~SourceNode()
+{
+	pause();
+	buffers_.reset();
+}
+
+int SourceNode::init(const struct spa_dict *info, const struct spa_support *support,
+		     uint32_t nSupport)
+{
+	log_ = static_cast<struct spa_log *>(spa_support_find(support, nSupport, SPA_TYPE_INTERFACE_Log));
+	dataLoop_ = static_cast<struct spa_loop *>(
+		spa_support_find(support, nSupport, SPA_TYPE_INTERFACE_DataLoop));
+	if (dataLoop_ == nullptr) {
+		spa_log_error(log_, "v4l2-dmabuf source: the host gave no data loop");
+		return -EINVAL;
+	}
+	const char *path = info ? spa_dict_lookup(info, SPA_KEY_API_V4L2_PATH) : nullptr;
+	if (path == nullptr || *path == '\0') {
+		spa_log_error(log_, "v4l2-dmabuf source: property %s is required",
+			      SPA_KEY_API_V4L2_PATH);
+		return -EINVAL;
+	}
+
+	device_.setLogSink([this](LogLevel level, const std::string &m) { logSink(log_, level, m); });
+	int ret = device_.open(path);
+	if (ret < 0) {
+		spa_log_error(log_, "%s: cannot open as a capture device: %s", path, spa_strerror(ret));
+		return ret;
+	}
+	buffers_ = std::make_unique<CaptureBuffers>(device_, log_);
+	enumerateFormats();
+	if (formats_.empty())
+		spa_log_warn(log_, "%s: no format this plugin knows", path);
+
+	const V4l2Capability &caps = device_.capability();
+	props_ = {
+		{SPA_KEY_DEVICE_API, "v4l2"},
+		{SPA_KEY_MEDIA_CLASS, "Video/Source"},
+		{SPA_KEY_MEDIA_ROLE, "Camera"},
+		{SPA_KEY_NODE_DRIVER, "true"},
+		{"node.description", caps.card},
+		{"node.nick", caps.card},
+		{SPA_KEY_OBJECT_PATH, std::string("v4l2:") + path},
+		{SPA_KEY_API_V4L2_PATH, path},
+		{SPA_KEY_API_V4L2_CAP_DRIVER, caps.driver},
+		{SPA_KEY_API_V4L2_CAP_CARD, caps.card},
+		{SPA_KEY_API_V4L2_CAP_BUS_INFO, caps.busInfo},
+		{SPA_KEY_API_V4L2_CAP_CAPABILITIES, hex(caps.capabilities)},
+		{SPA_KEY_API_V4L2_CAP_DEVICE_CAPS, hex(caps.deviceCaps)},
+		{"api.v4l2-dmabuf.multiplanar", device_.isMultiplanar() ? "true" : "false"},
+	};
+
+	nodeInfo_.max_output_ports = 1;
+	nodeInfo_.flags = SPA_NODE_FLAG_RT;
+	nodeParams_[kNodePropInfo] = SPA_PARAM_INFO(SPA_PARAM_PropInfo, SPA_PARAM_INFO_READ);
+	nodeParams_[kNodeProps] = SPA_PARAM_INFO(SPA_PARAM_Props, SPA_PARAM_INFO_READ);
+	nodeParams_[kNodeIO] = SPA_PARAM_INFO(SPA_PARAM_IO, SPA_PARAM_INFO_READ);
+	nodeInfo_.params = nodeParams_;
+	nodeInfo_.n_params = SPA_N_ELEMENTS(nodeParams_);
+	nodeChangeMask_ = kNodeInfoAll;
+
+	portInfo_.flags = SPA_PORT_FLAG_LIVE | SPA_PORT_FLAG_PHYSICAL | SPA_PORT_FLAG_TERMINAL |
+			  SPA_PORT_FLAG_CAN_ALLOC_BUFFERS;
+	portParams_[kPortEnumFormat] = SPA_PARAM_INFO(SPA_PARAM_EnumFormat, SPA_PARAM_INFO_READ);
+	portParams_[kPortMeta] = SPA_PARAM_INFO(SPA_PARAM_Meta, SPA_PARAM_INFO_READ);
+	portParams_[kPortIO] = SPA_PARAM_INFO(SPA_PARAM_IO, SPA_PARAM_INFO_READ);
+	portParams_[kPortFormat] = SPA_PARAM_INFO(SPA_PARAM_Format, SPA_PARAM_INFO_WRITE);
+	portParams_[kPortBuffers] = SPA_PARAM_INFO(SPA_PARAM_Buffers, 0);
+	portInfo_.params = portParams_;
+	portInfo_.n_params = SPA_N_ELEMENTS(portParams_);
+	portChangeMask_ = kPortInfoAll;
+
+	source_.func = [](struct spa_source *s) {
+		static_cast<SourceNode *>(s->data)->onFdEvents(s->rmask);
+	};
+	source_.data = this;
+	source_.fd = device_.fd();
+	source_.mask = SPA_IO_IN | SPA_IO_ERR;
+
+	spa_log_info(log_, "%s: %s (%s), %s, %zu format choices", path, caps.card.c_str(),
+		     caps.driver.c_str(), device_.isMultiplanar() ? "multi-planar" : "single-planar",
+		     formats_.size());
+	return 0;
+}
+
+void SourceNode::enumerateFormats()
+{
+	/* One EnumFormat object per (format, frame size), formats in table order. */
+	std::vector<V4l2FormatDesc> descs = device_.enumFormats();
+	for (const FormatInfo &info : formatTable()) {
+		bool offered = false;
+		for (const V4l2FormatDesc &d : descs)
+			offered |= d.fourcc == info.v4l2Fourcc;
+		if (!offered)
+			continue;
+		for (const V4l2FrameSize &size : device_.enumFrameSizes(info.v4l2Fourcc)) {
+			V4l2FrameIntervals intervals = device_.enumFrameIntervals(
+				info.v4l2Fourcc, size.maxWidth, size.maxHeight);
+			formats_.push_back({&info, size, intervals});
+		}
+	}
+	for (const V4l2FormatDesc &d : descs)
+		if (!findFormatByV4l2(d.fourcc))
+			spa_log_debug(log_, "%s: format %s is not in the format table",
+				      device_.path().c_str(), fourccToString(d.fourcc).c_str());
+}
+
+void SourceNode::emitNodeInfo(bool full)
+{
+	uint64_t old = full ? nodeInfo_.change_mask : 0;
+	if (full)
+		nodeInfo_.change_mask = kNodeInfoAll;
+	else
+		nodeInfo_.change_mask |= nodeChangeMask_;
+	nodeChangeMask_ = 0;
+	if (nodeInfo_.change_mask == 0)
+		return;
+
+	std::vector<struct spa_dict_item> items;
+	for (const auto &p : props_)
+		items.push_back(SPA_DICT_ITEM_INIT(p.first.c_str(), p.second.c_str()));
+	struct spa_dict dict = SPA_DICT_INIT(items.data(), static_cast<uint32_t>(items.size()));
+	nodeInfo_.props = &dict;
+	spa_node_emit_info(&hooks_, &nodeInfo_);
+	nodeInfo_.props = nullptr;
+	nodeInfo_.change_mask = old;
+	for (auto &p : nodeParams_)
+		p.user = 0;
+}
+
+void SourceNode::emitPortInfo(bool full)
+{
+	uint64_t old = full ? portInfo_.change_mask : 0;
+	if (full)
+		portInfo_.change_mask = kPortInfoAll;
+	else
+		portInfo_.change_mask |= portChangeMask_;
+	portChangeMask_ = 0;
+	if (portInfo_.change_mask == 0)
+		return;
+	spa_node_emit_port_info(&hooks_, SPA_DIRECTION_OUTPUT, 0, &portInfo_);
+	portInfo_.change_mask = old;
+	for (auto &p : portParams_)
+		p.user = 0;
+}
+
+int SourceNode::addListener(struct spa_hook *listener, const struct spa_node_events *events,
+			    void *data)
+{
+	struct spa_hook_list save;
+	spa_hook_list_isolate(&hooks_, &save, listener, events, data);
+	emitNodeInfo(true);
+	emitPortInfo(true);
+	spa_hook_list_join(&hooks_, &save);
+	return 0;
+}
+
+int SourceNode::setCallbacks(const struct spa_node_callbacks *callbacks, void *data)
+{
+	callbacks_ = SPA_CALLBACKS_INIT(callbacks, data);
+	return 0;
+}
+
+int SourceNode::sync(int seq)
+{
+	spa_node_emit_result(&hooks_, seq, 0, 0, nullptr);
+	return 0;
+}
+
+int SourceNode::emitParams(int seq, uint32_t id, uint32_t start, uint32_t num,
+			   const struct spa_pod *filter, const ParamBuilder &build)
+{
+	uint8_t buffer[8192];
+	struct spa_result_node_params result;
+	uint32_t count = 0;
+
+	result.id = id;
+	result.next = start;
+	while (count < num) {
+		struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buffer, sizeof(buffer));
+		result.index = result.next++;
+		struct spa_pod *param = build(result.index, &b);
+		if (param == nullptr)
+			break;
+		if (spa_pod_filter(&b, &result.param, param, filter) < 0)
+			continue;
+		spa_node_emit_result(&hooks_, seq, 0, SPA_RESULT_TYPE_NODE_PARAMS, &result);
+		count++;
+	}
+	return 0;
+}
+
+int SourceNode::enumParams(int seq, uint32_t id, uint32_t start, uint32_t num,
+			   const struct spa_pod *filter)
+{
+	spa_return_val_if_fail(num != 0, -EINVAL);
+	const std::string &path = device_.path();
+	const std::string &card = device_.capability().card;
+
+	switch (id) {
+	case SPA_PARAM_PropInfo:
+		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) -> struct spa_pod * {
+			if (i == 0)
+				return static_cast<struct spa_pod *>(spa_pod_builder_add_object(b,
+					SPA_TYPE_OBJECT_PropInfo, id,
+					SPA_PROP_INFO_id, SPA_POD_Id(SPA_PROP_device),
+					SPA_PROP_INFO_description, SPA_POD_String("The V4L2 device"),
+					SPA_PROP_INFO_type, SPA_POD_String(path.c_str())));
+			if (i == 1)
+				return static_cast<struct spa_pod *>(spa_pod_builder_add_object(b,
+					SPA_TYPE_OBJECT_PropInfo, id,
+					SPA_PROP_INFO_id, SPA_POD_Id(SPA_PROP_deviceName),
+					SPA_PROP_INFO_description, SPA_POD_String("The V4L2 device name"),
+					SPA_PROP_INFO_type, SPA_POD_String(card.c_str())));
+			return nullptr;
+		});
+	case SPA_PARAM_Props:
+		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) -> struct spa_pod * {
+			if (i != 0)
+				return nullptr;
+			return static_cast<struct spa_pod *>(spa_pod_builder_add_object(b,
+				SPA_TYPE_OBJECT_Props, id,
+				SPA_PROP_device, SPA_POD_String(path.c_str()),
+				SPA_PROP_deviceName, SPA_POD_String(card.c_str())));
+		});
+	case SPA_PARAM_IO:
+		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) -> struct spa_pod * {
+			if (i == 0)
+				return buildIoParam(b, id, SPA_IO_Clock, sizeof(struct spa_io_clock));
+			if (i == 1)
+				return buildIoParam(b, id, SPA_IO_Position, sizeof(struct spa_io_position));
+			return nullptr;
+		});
+	default:
+		return -ENOENT;
+	}
+}
+
+int SourceNode::setParam(uint32_t id, uint32_t flags, const struct spa_pod *param)
+{
+	if (id == SPA_PARAM_Props) {
+		spa_log_warn(log_, "%s: Props are read-only in this version", device_.path().c_str());
+		return -ENOTSUP;
+	}
+	return -ENOENT;
+}
+
+int SourceNode::setIo(uint32_t id, void *data, size_t size)
+{
+	switch (id) {
+	case SPA_IO_Clock:
+		if (data && size < sizeof(struct spa_io_clock))
+			return -EINVAL;
+		clock_ = static_cast<struct spa_io_clock *>(data);
+		if (clock_)
+			snprintf(clock_->name, sizeof(clock_->name), "v4l2-dmabuf");
+		return 0;
+	case SPA_IO_Position:
+		position_ = static_cast<struct spa_io_position *>(data);
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
+
+int SourceNode::portEnumParams(int seq, uint32_t id, uint32_t start, uint32_t num,
+			       const struct spa_pod *filter)
+{
+	spa_return_val_if_fail(num != 0, -EINVAL);
+
+	switch (id) {
+	case SPA_PARAM_EnumFormat:
+		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) -> struct spa_pod * {
+			if (i >= formats_.size())
+				return nullptr;
+			const FormatChoice &c = formats_[i];
+			return buildEnumFormat(b, id, *c.info, c.size, c.intervals);
+		});
+	case SPA_PARAM_Format:
+		if (!formatInfo_)
+			return -EIO;
+		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) {
+			return i == 0 ? buildFormat(b, id, *formatInfo_, format_, frameInterval_) : nullptr;
+		});
+	case SPA_PARAM_Buffers:
+		if (!formatInfo_)
+			return -EIO;
+		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) {
+			return i == 0 ? buildBuffersParam(b, id, format_, offer_) : nullptr;
+		});
+	case SPA_PARAM_Meta:
+		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) {
+			return i == 0 ? buildMetaHeaderParam(b, id) : nullptr;
+		});
+	case SPA_PARAM_IO:
+		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) {
+			return i == 0 ? buildIoParam(b, id, SPA_IO_Buffers, sizeof(struct spa_io_buffers))
+				      : nullptr;
+		});
+	default:
+		return -ENOENT;
+	}
+}
+
+int SourceNode::portSetParam(uint32_t id, uint32_t flags, const struct spa_pod *param)
+{
+	if (id != SPA_PARAM_Format)
+		return -ENOENT;
+	return setFormat(flags, param);
+}
+
+int SourceNode::portSetIo(uint32_t id, void *data, size_t size)
+{
+	if (id != SPA_IO_Buffers)
+		return -ENOENT;
+	if (data && size < sizeof(struct spa_io_buffers))
+		return -EINVAL;
+	io_ = static_cast<struct spa_io_buffers *>(data);
+	return 0;
+}
+
+int SourceNode::portUseBuffers(uint32_t flags, struct spa_buffer **buffers, uint32_t n)
+{
+	if (started_)
+		pause();
+	if (n > 0 && !formatInfo_) {
+		spa_log_error(log_, "%s: buffers given before a format", device_.path().c_str());
+		return -EIO;
+	}
+	return buffers_->use(buffers, n, flags, format_, offer_.dataTypes);
+}
+
+int SourceNode::portReuseBuffer(uint32_t bufferId)
+{
+	return buffers_->recycle(bufferId);
+}
+
+} /* namespace v4l2dmabuf */

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <spa/node/io.h>
+#include <spa/node/node.h>
+#include <spa/node/utils.h>
+#include <spa/param/param.h>
+#include <spa/support/log.h>
+#include <spa/support/loop.h>
+#include <spa/support/plugin.h>
+#include <spa/utils/dict.h>
+#include <spa/utils/hook.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "buffer_params.h"
+#include "capture_buffers.h"
+#include "format_table.h"
+#include "v4l2_device.h"
+
+namespace v4l2dmabuf {
+
+/**
+ * The `api.v4l2-dmabuf.source` node: one V4L2 capture device as a SPA node
+ * with one output port, driving the graph from the device's frames.
+ *
+ * Construction opens nothing; init() reads the factory properties
+ * (`api.v4l2.path` is required), opens the device and enumerates its
+ * formats. Every spa_node method returns 0 or a negative errno, logged
+ * through spa_log with the device path. Follows the spa_node contract of
+ * spa/node/node.h (PipeWire 0.3.65); PipeWire's spa/plugins/v4l2 is the
+ * node users compare it with.
+ */
+class SourceNode
+{
+public:
+	SourceNode();
+	~SourceNode();
+	SourceNode(const SourceNode &) = delete;
+	SourceNode &operator=(const SourceNode &) = delete;
+
+	/**
+	 * @p info: factory properties; @p support: the host's interfaces (Log,
+	 * DataLoop are used; DataLoop is required).
+	 * @return 0; -EINVAL without `api.v4l2.path` or DataLoop; the errors of
+	 * V4l2Device::open() (-ENOENT, -EACCES, -ENODEV, ...).
+	 */
+	int init(const struct spa_dict *info, const struct spa_support *support, uint32_t nSupport);
+
+	/** The spa_node interface to hand to the host. */
+	struct spa_node *node() { return &node_; }
+
+private:
+	/* A row of the EnumFormat list, computed once at init. */
+	struct FormatChoice {
+		const FormatInfo *info;
+		V4l2FrameSize size;
+		V4l2FrameIntervals intervals;
+	};
+	/* Positions in nodeParams_ and portParams_. */
+	enum NodeParamIndex { kNodePropInfo, kNodeProps, kNodeIO, kNodeParamCount };
+	enum PortParamIndex { kPortEnumFormat, kPortMeta, kPortIO, kPortFormat, kPortBuffers,
+			      kPortParamCount };
+
+	using ParamBuilder = std::function<struct spa_pod *(uint32_t index, struct spa_pod_builder *b)>;
+
+	friend struct SourceNodeMethods;
+
+	int addListener(struct spa_hook *listener, const struct spa_node_events *events, void *data);
+	int setCallbacks(const struct spa_node_callbacks *callbacks, void *data);
+	int sync(int seq);
+	int enumParams(int seq, uint32_t id, uint32_t start, uint32_t num, const struct spa_pod *filter);
+	int setParam(uint32_t id, uint32_t flags, const struct spa_pod *param);
+	int setIo(uint32_t id, void *data, size_t size);
+	int sendCommand(const struct spa_command *command);
+	int portEnumParams(int seq, uint32_t id, uint32_t start, uint32_t num,
+			   const struct spa_pod *filter);
+	int portSetParam(uint32_t id, uint32_t flags, const struct spa_pod *param);
+	int portUseBuffers(uint32_t flags, struct spa_buffer **buffers, uint32_t n);
+	int portSetIo(uint32_t id, void *data, size_t size);
+	int portReuseBuffer(uint32_t bufferId);
+	int process();
+
+	int emitParams(int seq, uint32_t id, uint32_t start, uint32_t num,
+		       const struct spa_pod *filter, const ParamBuilder &build);
+	void emitNodeInfo(bool full);
+	void emitPortInfo(bool full);
+	void enumerateFormats();
+	int setFormat(uint32_t flags, const struct spa_pod *param);
+	void clearFormat();
+	int start();
+	void pause();
+	void onFdEvents(uint32_t rmask);
+	void updateClock(const V4l2DequeuedBuffer &frame);
+	void handleDeviceError(int err);
+	static int doAddSource(struct spa_loop *loop, bool async, uint32_t seq, const void *data,
+			       size_t size, void *userData);
+	static int doRemoveSource(struct spa_loop *loop, bool async, uint32_t seq,
+				  const void *data, size_t size, void *userData);
+
+	struct spa_node node_;
+	struct spa_log *log_ = nullptr;
+	struct spa_loop *dataLoop_ = nullptr;
+	struct spa_hook_list hooks_;
+	struct spa_callbacks callbacks_ = {};
+
+	V4l2Device device_;
+	std::unique_ptr<CaptureBuffers> buffers_;
+	std::vector<FormatChoice> formats_;
+	std::vector<std::pair<std::string, std::string>> props_;
+
+	/* Negotiated state. */
+	const FormatInfo *formatInfo_ = nullptr;
+	V4l2Format format_;
+	V4l2Fraction frameInterval_;
+	BufferOffer offer_;
+
+	/* IO areas set by the host. */
+	struct spa_io_buffers *io_ = nullptr;
+	struct spa_io_clock *clock_ = nullptr;
+	struct spa_io_position *position_ = nullptr;
+
+	struct spa_source source_ = {};
+	bool sourceAdded_ = false;
+	bool started_ = false;
+
+	uint64_t nodeChangeMask_ = 0;
+	uint64_t portChangeMask_ = 0;
+	struct spa_node_info nodeInfo_;
+	struct spa_port_info portInfo_;
+	struct spa_param_info nodeParams_[kNodeParamCount];
+	struct spa_param_info portParams_[kPortParamCount];
+};
+
+} /* namespace v4l2dmabuf */
