@@ -5,6 +5,7 @@
 
 #include <spa/param/format-utils.h>
 #include <spa/param/video/format-utils.h>
+#include <spa/pod/parser.h>
 
 #include "format_keys.h"
 
@@ -185,11 +186,13 @@ int parseFormat(const struct spa_pod *format, FormatRequest *request)
 	request->width = size.width;
 	request->height = size.height;
 
-	/* Optional: the memory layout this plugin adds (format_keys.h). */
-	const struct spa_pod_prop *prop = spa_pod_find_prop(format, nullptr,
-						V4L2_DMABUF_FORMAT_VIDEO_memoryPlanes);
+	/* Optional: the memory layout this plugin adds (format_keys.h). The
+	 * parser also accepts the fixated Choice a link's filter leaves. */
 	int32_t planes = 0;
-	if (prop && spa_pod_get_int(&prop->value, &planes) == 0) {
+	if (spa_pod_parse_object(format, SPA_TYPE_OBJECT_Format, nullptr,
+				 V4L2_DMABUF_FORMAT_VIDEO_memoryPlanes, SPA_POD_OPT_Int(&planes)) < 0)
+		return -EINVAL;
+	if (planes != 0) {
 		if (planes < 1 || planes > 3)
 			return -EINVAL;
 		request->memoryPlanes = planes;
