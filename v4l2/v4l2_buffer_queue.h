@@ -86,6 +86,11 @@ struct V4l2DequeuedBuffer {
 class V4l2BufferQueue
 {
 public:
+	/**
+	 * The queue of @p device (of its buffer type), which must outlive it.
+	 * No ioctl is issued; the destructor issues none if the device was
+	 * closed first (closing the fd already freed the vb2 queue).
+	 */
 	explicit V4l2BufferQueue(V4l2Device &device);
 	~V4l2BufferQueue();
 	V4l2BufferQueue(const V4l2BufferQueue &) = delete;
