@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The source node hosted directly (no daemon) against the real vivid driver
+ * in the test VM: bad input from a host, the Buffers param, the MemPtr and
+ * DmaBuf export paths, and fd hygiene across start/stop cycles.
+ */
+#include <linux/dma-buf.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include <catch2/catch.hpp>
+#include <spa/param/video/format-utils.h>
+#include <spa/pod/builder.h>
+#include <spa/pod/parser.h>
+
+#include <set>
+
+#include "../common/vivid.h"
+#include "format_keys.h"
+#include "node_host.h"
+
+namespace {
+
+constexpr const char kFactory[] = "api.v4l2-dmabuf.source";
+
+std::map<std::string, std::string> deviceProps(const char *path)
+{
+	return {{"api.v4l2.path", path}};
+}
+
+/* A client's fixed Format: raw video, optional memory plane count and rate. */
+struct spa_pod *rawFormat(struct spa_pod_builder *b, uint32_t spaFormat, uint32_t w, uint32_t h,
+			  int planes, uint32_t fps)
+{
+	struct spa_pod_frame f;
+	struct spa_rectangle size = SPA_RECTANGLE(w, h);
+	struct spa_fraction rate = SPA_FRACTION(fps, 1);
+	spa_pod_builder_push_object(b, &f, SPA_TYPE_OBJECT_Format, SPA_PARAM_Format);
+	spa_pod_builder_add(b, SPA_FORMAT_mediaType, SPA_POD_Id(SPA_MEDIA_TYPE_video),
+			    SPA_FORMAT_mediaSubtype, SPA_POD_Id(SPA_MEDIA_SUBTYPE_raw),
+			    SPA_FORMAT_VIDEO_format, SPA_POD_Id(spaFormat),
+			    SPA_FORMAT_VIDEO_size, SPA_POD_Rectangle(&size), 0);
+	if (fps)
+		spa_pod_builder_add(b, SPA_FORMAT_VIDEO_framerate, SPA_POD_Fraction(&rate), 0);
+	if (planes)
+		spa_pod_builder_add(b, V4L2_DMABUF_FORMAT_VIDEO_memoryPlanes, SPA_POD_Int(planes), 0);
+	return static_cast<struct spa_pod *>(spa_pod_builder_pop(b, &f));
+}
+
+const struct spa_pod *asPod(const std::vector<uint8_t> &bytes)
+{
+	return reinterpret_cast<const struct spa_pod *>(bytes.data());
+}
+
+constexpr uint32_t bit(uint32_t type)
+{
+	return 1u << type;
+}
+
+/* Reads one DMA-BUF plane with the CPU, bracketed by DMA_BUF_IOCTL_SYNC. */
+double dmabufMean(const struct spa_data &d, uint32_t stride, uint32_t lineBytes, uint32_t lines,
+		  uint32_t first, uint32_t step)
+{
+	void *p = mmap(nullptr, d.maxsize, PROT_READ, MAP_SHARED, int(d.fd), d.mapoffset);
+	if (p == MAP_FAILED)
+		return -1.0;
+	struct dma_buf_sync sync = {DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ};
+	ioctl(int(d.fd), DMA_BUF_IOCTL_SYNC, &sync);
+	double mean = vivid::meanBytes(static_cast<uint8_t *>(p) + d.chunk->offset, stride,
+				       lineBytes, lines, first, step);
+	sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ;
+	ioctl(int(d.fd), DMA_BUF_IOCTL_SYNC, &sync);
+	munmap(p, d.maxsize);
+	return mean;
+}
+
+/* Sequence numbers strictly increase and timestamps are set. */
+void checkFrames(const std::vector<NodeHost::Frame> &frames)
+{
+	for (size_t i = 0; i < frames.size(); i++) {
+		CHECK(frames[i].pts > 0);
+		CHECK((frames[i].headerFlags & SPA_META_HEADER_FLAG_CORRUPTED) == 0);
+		if (i > 0)
+			CHECK(frames[i].seq > frames[i - 1].seq);
+	}
+}
+
+} /* namespace */
+
+TEST_CASE("bad device paths are refused with the right errno and no fd leak", "[node][bad-input]")
+{
+	NodeHost host;
+	int before = countOpenFds();
+	SECTION("a path that does not exist") {
+		CHECK(host.load(kFactory, deviceProps("/dev/video-does-not-exist")) == -ENOENT);
+	}
+	SECTION("vivid's output node cannot capture") {
+		CHECK(host.load(kFactory, deviceProps(vivid::kSinglePlanarOutput)) == -ENODEV);
+	}
+	SECTION("a file that is not a V4L2 node") {
+		CHECK(host.load(kFactory, deviceProps("/dev/null")) == -ENOTTY);
+	}
+	SECTION("no path at all") {
+		CHECK(host.load(kFactory, {}) == -EINVAL);
+	}
+	CHECK(countOpenFds() == before);
+}
+
+TEST_CASE("EnumFormat reflects the device: no modifier, memory planes per layout", "[node]")
+{
+	NodeHost sp, mp;
+	REQUIRE(sp.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
+	REQUIRE(mp.load(kFactory, deviceProps(vivid::kMultiPlanar)) == 0);
+
+	auto planesOf = [](NodeHost &h, uint32_t spaFormat) {
+		std::set<int> planes;
+		for (auto &p : h.portParams(SPA_PARAM_EnumFormat)) {
+			const struct spa_pod *pod = asPod(p);
+			CHECK(spa_pod_find_prop(pod, nullptr, SPA_FORMAT_VIDEO_modifier) == nullptr);
+			uint32_t format = 0;
+			int32_t n = 0;
+			if (spa_pod_parse_object(pod, SPA_TYPE_OBJECT_Format, nullptr,
+						 SPA_FORMAT_VIDEO_format, SPA_POD_OPT_Id(&format),
+						 V4L2_DMABUF_FORMAT_VIDEO_memoryPlanes, SPA_POD_OPT_Int(&n)) >= 0 &&
+			    format == spaFormat)
+				planes.insert(n);
+		}
+		return planes;
+	};
+	CHECK(planesOf(sp, SPA_VIDEO_FORMAT_YUY2) == std::set<int>{1});
+	CHECK(planesOf(sp, SPA_VIDEO_FORMAT_NV12) == std::set<int>{1});
+	CHECK(planesOf(mp, SPA_VIDEO_FORMAT_NV12) == std::set<int>{1, 2});
+	CHECK(planesOf(mp, SPA_VIDEO_FORMAT_I420) == std::set<int>{1, 3});
+}
+
+TEST_CASE("formats the device does not have are refused", "[node][bad-input]")
+{
+	NodeHost host;
+	REQUIRE(host.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
+	uint8_t buf[1024];
+	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+
+	CHECK(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_YUY2, 641, 479, 0, 0)) == -EINVAL);
+	b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	CHECK(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_NV12, 640, 480, 2, 0)) == -EINVAL);
+	b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	CHECK(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_v210, 640, 480, 0, 0)) == -EINVAL);
+	b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	struct spa_pod *notFormat = static_cast<struct spa_pod *>(spa_pod_builder_add_object(&b,
+		SPA_TYPE_OBJECT_ParamBuffers, SPA_PARAM_Buffers, SPA_PARAM_BUFFERS_buffers, SPA_POD_Int(4)));
+	CHECK(host.setFormat(notFormat) == -EINVAL);
+	/* No Format was accepted, so there is no Buffers param and no buffers. */
+	CHECK(host.portParams(SPA_PARAM_Buffers).empty());
+	CHECK(host.useBuffers(4, 1, bit(SPA_DATA_DmaBuf)) == -EIO);
+
+	/* After all that, a good format still works. */
+	b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	CHECK(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_YUY2, 640, 480, 0, 25)) == 0);
+}
+
+TEST_CASE("the Buffers param follows the negotiated format", "[node]")
+{
+	NodeHost host;
+	REQUIRE(host.load(kFactory, deviceProps(vivid::kMultiPlanar)) == 0);
+	uint8_t buf[1024];
+	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_NV12, 640, 480, 2, 25)) == 0);
+
+	auto params = host.portParams(SPA_PARAM_Buffers);
+	REQUIRE(params.size() == 1);
+	uint32_t n = 0, choice = 0;
+	const struct spa_pod *prop = nullptr;
+	int32_t blocks = 0, size = 0, stride = 0, types = 0;
+	REQUIRE(spa_pod_parse_object(asPod(params[0]), SPA_TYPE_OBJECT_ParamBuffers, nullptr,
+		SPA_PARAM_BUFFERS_buffers, SPA_POD_PodChoice(&prop),
+		SPA_PARAM_BUFFERS_blocks, SPA_POD_Int(&blocks),
+		SPA_PARAM_BUFFERS_size, SPA_POD_Int(&size),
+		SPA_PARAM_BUFFERS_stride, SPA_POD_Int(&stride),
+		SPA_PARAM_BUFFERS_dataType, SPA_POD_PodChoice(&prop)) >= 0);
+	CHECK(blocks == 2);
+	CHECK(stride >= 640);
+	CHECK(size >= 640 * 480);
+
+	/* dataType: a flags choice offering DmaBuf, MemFd and MemPtr. */
+	const struct spa_pod_prop *dt = spa_pod_find_prop(asPod(params[0]), nullptr,
+							   SPA_PARAM_BUFFERS_dataType);
+	REQUIRE(dt);
+	const struct spa_pod *v = spa_pod_get_values(&dt->value, &n, &choice);
+	CHECK(choice == SPA_CHOICE_Flags);
+	REQUIRE(spa_pod_get_int(v, &types) == 0);
+	CHECK(uint32_t(types) == (bit(SPA_DATA_DmaBuf) | bit(SPA_DATA_MemFd) | bit(SPA_DATA_MemPtr)));
+
+	/* buffers: a range default/min/max with the probed counts. */
+	const struct spa_pod_prop *bp = spa_pod_find_prop(asPod(params[0]), nullptr,
+							   SPA_PARAM_BUFFERS_buffers);
+	REQUIRE(bp);
+	const int32_t *vals = static_cast<const int32_t *>(
+		SPA_POD_BODY(spa_pod_get_values(&bp->value, &n, &choice)));
+	REQUIRE(choice == SPA_CHOICE_Range);
+	REQUIRE(n == 3);
+	CHECK(vals[1] >= 1);
+	CHECK(vals[1] <= vals[0]);
+	CHECK(vals[0] <= vals[2]);
+	INFO("vivid buffer counts: default " << vals[0] << " min " << vals[1] << " max " << vals[2]);
+}
+
+TEST_CASE("MemPtr: the node maps its V4L2 buffers and frames carry the pattern", "[node][memptr]")
+{
+	REQUIRE(vivid::setSolidPattern(vivid::kSinglePlanar, vivid::kWhite) == 0);
+	NodeHost host;
+	REQUIRE(host.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
+	uint8_t buf[1024];
+	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_YUY2, 640, 480, 0, 25)) == 0);
+
+	SECTION("a buffer with the wrong number of datas is refused") {
+		CHECK(host.useBuffers(4, 2, bit(SPA_DATA_MemPtr)) == -EINVAL);
+	}
+	SECTION("a type mask the node cannot serve is refused") {
+		CHECK(host.useBuffers(4, 1, bit(SPA_DATA_MemId)) == -ENOTSUP);
+	}
+	REQUIRE(host.useBuffers(4, 1, bit(SPA_DATA_MemPtr)) == 0);
+	for (uint32_t i = 0; i < host.bufferCount(); i++) {
+		const struct spa_data &d = host.buffers()[i]->datas[0];
+		CHECK(d.type == SPA_DATA_MemPtr);
+		CHECK(d.data != nullptr);
+		CHECK(d.maxsize >= 640 * 480 * 2);
+	}
+	std::vector<double> luma;
+	host.setFrameHook([&](const NodeHost::Frame &f, struct spa_buffer *buffer) {
+		const struct spa_data &d = buffer->datas[0];
+		luma.push_back(vivid::meanBytes(static_cast<uint8_t *>(d.data) + f.chunks[0].offset,
+						f.chunks[0].stride, 640 * 2, 480, 0, 2));
+	});
+	REQUIRE(host.start() == 0);
+	auto frames = host.waitFrames(10, 10000);
+	host.pause();
+	REQUIRE(frames.size() >= 10);
+	checkFrames(frames);
+	for (auto &f : frames) {
+		CHECK(f.chunks[0].size == 640 * 480 * 2);
+		CHECK(f.chunks[0].stride == 640 * 2);
+	}
+	/* 100% white in limited-range YUV is Y = 235. */
+	REQUIRE(!luma.empty());
+	CHECK(luma.back() == Approx(235).margin(2));
+}
+
+TEST_CASE("DmaBuf: every plane is a videobuf2 export; cycles leak no fd", "[node][dmabuf]")
+{
+	REQUIRE(vivid::setSolidPattern(vivid::kMultiPlanar, vivid::kWhite) == 0);
+	NodeHost host;
+	REQUIRE(host.load(kFactory, deviceProps(vivid::kMultiPlanar)) == 0);
+	int fdsBefore = countOpenFds();
+	uint8_t buf[1024];
+	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_NV12, 640, 480, 2, 25)) == 0);
+	REQUIRE(host.useBuffers(4, 2, bit(SPA_DATA_DmaBuf) | bit(SPA_DATA_MemFd)) == 0);
+
+	std::set<int64_t> fds;
+	for (uint32_t i = 0; i < host.bufferCount(); i++) {
+		for (uint32_t p = 0; p < 2; p++) {
+			const struct spa_data &d = host.buffers()[i]->datas[p];
+			CHECK(d.type == SPA_DATA_DmaBuf);
+			CHECK(d.fd >= 0);
+			fds.insert(d.fd);
+			CHECK(dmabufExporter(int(d.fd)).find("videobuf2") == 0);
+		}
+	}
+	CHECK(fds.size() == 8);
+
+	std::vector<std::pair<double, double>> means;
+	host.setFrameHook([&](const NodeHost::Frame &f, struct spa_buffer *buffer) {
+		if (means.size() >= 3)
+			return;
+		means.emplace_back(
+			dmabufMean(buffer->datas[0], f.chunks[0].stride, 640, 480, 0, 1),
+			dmabufMean(buffer->datas[1], f.chunks[1].stride, 640, 240, 0, 1));
+	});
+	for (int cycle = 0; cycle < 10; cycle++) {
+		host.clearFrames();
+		REQUIRE(host.start() == 0);
+		auto frames = host.waitFrames(3, 10000);
+		REQUIRE(host.pause() == 0);
+		REQUIRE(frames.size() >= 3);
+		checkFrames(frames);
+		CHECK(frames[0].chunks[0].stride >= 640);
+		CHECK(frames[0].chunks[1].size >= 640 * 240);
+	}
+	REQUIRE(means.size() == 3);
+	CHECK(means[0].first == Approx(235).margin(2));  /* Y */
+	CHECK(means[0].second == Approx(128).margin(2)); /* CbCr */
+
+	/* Releasing the buffers closes every exported fd. */
+	REQUIRE(host.useBuffers(0, 2, 0) == 0);
+	CHECK(countOpenFds() == fdsBefore);
+}
