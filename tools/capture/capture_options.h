@@ -25,6 +25,8 @@ struct CaptureOptions {
 	double timeoutSeconds = 30; /**< fail when the frames have not arrived by then */
 	std::string pngPath;       /**< write the last frame as RGB PNG here; empty: no PNG */
 	bool verbose = false;      /**< log negotiation and buffers to stderr */
+	/** node.name of the capture stream (what pw-link calls it). */
+	std::string nodeName = "v4l2-dmabuf-capture";
 };
 
 /** Parses "WxH" (e.g. "640x480") into pixels; false on anything else or a zero. */

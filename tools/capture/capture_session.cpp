@@ -230,6 +230,7 @@ void CaptureSession::Impl::connectStream()
 
 	pw_properties *props = pw_properties_new(PW_KEY_MEDIA_TYPE, "Video", PW_KEY_MEDIA_CATEGORY,
 						 "Capture", PW_KEY_MEDIA_ROLE, "Camera", nullptr);
+	pw_properties_set(props, PW_KEY_NODE_NAME, opts.nodeName.c_str());
 	if (!opts.target.empty())
 		pw_properties_set(props, PW_KEY_TARGET_OBJECT, opts.target.c_str());
 	stream.reset(pw_stream_new(core.get(), "v4l2-dmabuf-capture", props));

@@ -33,6 +33,7 @@ void usage(FILE *out, const char *argv0)
 		"  --timeout SECONDS    fail if the frames have not arrived by then (default 30)\n"
 		"  --png FILE           write the last frame, converted to RGB, as a PNG\n"
 		"  --json FILE          write the summary as JSON ('-' for stdout)\n"
+		"  --node-name NAME     node.name of the capture stream (default v4l2-dmabuf-capture)\n"
 		"  --verbose            log negotiation and buffers to stderr\n"
 		"  --help               this text\n\n"
 		"Exit status: 0 when the frames arrived in time, 1 otherwise, 2 on bad usage.\n",
@@ -50,7 +51,7 @@ void usage(FILE *out, const char *argv0)
 
 int main(int argc, char **argv)
 {
-	enum { Target = 256, Format, Size, Framerate, DataTypes, Frames, Timeout, Png, Json, Verbose, Help };
+	enum { Target = 256, Format, Size, Framerate, DataTypes, Frames, Timeout, Png, Json, NodeName, Verbose, Help };
 	static const option longOptions[] = {
 		{"target", required_argument, nullptr, Target},
 		{"format", required_argument, nullptr, Format},
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
 		{"timeout", required_argument, nullptr, Timeout},
 		{"png", required_argument, nullptr, Png},
 		{"json", required_argument, nullptr, Json},
+		{"node-name", required_argument, nullptr, NodeName},
 		{"verbose", no_argument, nullptr, Verbose},
 		{"help", no_argument, nullptr, Help},
 		{nullptr, 0, nullptr, 0},
@@ -99,6 +101,7 @@ int main(int argc, char **argv)
 			break;
 		case Png: opts.pngPath = arg; break;
 		case Json: jsonPath = arg; break;
+		case NodeName: opts.nodeName = arg; break;
 		case Verbose: opts.verbose = true; break;
 		case Help: usage(stdout, argv[0]); return 0;
 		default: usage(stderr, argv[0]); return 2;
