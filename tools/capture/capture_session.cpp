@@ -28,6 +28,16 @@ int64_t monotonicNs()
 	return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
+/* " DmaBuf MemFd" for a mask of 1 << SPA_DATA_* bits. */
+std::string dataTypeList(uint32_t mask)
+{
+	std::string s;
+	for (uint32_t type : {SPA_DATA_DmaBuf, SPA_DATA_MemFd, SPA_DATA_MemPtr})
+		if (mask & (1u << type))
+			s += " " + dataTypeName(type);
+	return s;
+}
+
 /* pw_init()/pw_deinit() are reference counted: one pair per session. */
 struct PwLibrary {
 	PwLibrary() { pw_init(nullptr, nullptr); }
@@ -390,6 +400,10 @@ void CaptureSession::Impl::onTimeout()
 		finish(false, std::string("timeout after ") + secs + ": no format negotiated (stream " +
 				      streamState + "; is the stream linked, and does the target offer " +
 				      (requested ? requested->name : "a table format") + "?)");
+	else if (buffers.empty())
+		finish(false, std::string("timeout after ") + secs + ": " + result.formatName +
+				      " negotiated but no buffers (accepted data types:" +
+				      dataTypeList(opts.dataTypes) + "; stream " + streamState + ")");
 	else
 		finish(false, std::string("timeout after ") + secs + ": " +
 				      std::to_string(recorder.frames()) + " of " +
