@@ -163,6 +163,7 @@ int CaptureBuffers::queue(uint32_t id)
 	if (ret < 0)
 		return ret;
 	buffers_[id].state = State::Queued;
+	queued_++;
 	return 0;
 }
 
@@ -170,6 +171,8 @@ int CaptureBuffers::start()
 {
 	if (buffers_.empty())
 		return -EIO;
+	haveSequence_ = false;
+	lostFrames_ = 0;
 	for (uint32_t i = 0; i < buffers_.size(); i++) {
 		if (buffers_[i].state != State::Free)
 			continue;
@@ -188,6 +191,7 @@ void CaptureBuffers::stop()
 		if (b.state == State::Queued || b.state == State::Ready)
 			b.state = State::Free;
 	readyHead_ = readyCount_ = 0;
+	queued_ = 0;
 }
 
 int CaptureBuffers::dequeue(V4l2DequeuedBuffer *frame)
@@ -199,6 +203,17 @@ int CaptureBuffers::dequeue(V4l2DequeuedBuffer *frame)
 		return -EIO;
 
 	Buffer &b = buffers_[frame->index];
+	queued_--;
+	/* Lost frames, as V4L2 counts them; with the queue depth at that moment
+	 * a starved queue (0 left) is told apart from a driver that ran late. */
+	if (haveSequence_ && frame->sequence > lastSequence_ + 1) {
+		uint32_t lost = frame->sequence - lastSequence_ - 1;
+		lostFrames_ += lost;
+		spa_log_info(log_, "%s: %u frame(s) lost before sequence %u, %u buffer(s) left queued",
+			     device_.path().c_str(), lost, frame->sequence, queued_);
+	}
+	haveSequence_ = true;
+	lastSequence_ = frame->sequence;
 	bool corrupted = frame->corrupted();
 	for (uint32_t p = 0; p < b.buffer->n_datas && p < frame->numPlanes; p++) {
 		const V4l2DequeuedBuffer::Plane &plane = frame->planes[p];

@@ -78,6 +78,8 @@ public:
 	bool streaming() const { return queue_.streaming(); }
 	/** The SPA_DATA_* handed out by the last use(); SPA_DATA_Invalid when none. */
 	uint32_t dataType() const { return dataType_; }
+	/** Frames the driver skipped since start(), counted from sequence gaps. */
+	uint64_t lostFrames() const { return lostFrames_; }
 
 private:
 	enum class State { Free, Queued, Ready, Outstanding };
@@ -101,6 +103,10 @@ private:
 	std::vector<uint32_t> ready_; /* ring of Ready ids, sized once in use() */
 	uint32_t readyHead_ = 0;
 	uint32_t readyCount_ = 0;
+	uint32_t queued_ = 0;          /* buffers in the driver */
+	bool haveSequence_ = false;
+	uint32_t lastSequence_ = 0;
+	uint64_t lostFrames_ = 0;
 };
 
 } /* namespace v4l2dmabuf */

@@ -12,6 +12,7 @@
 #include <spa/param/param.h>
 #include <spa/param/props.h>
 #include <spa/pod/filter.h>
+#include <spa/pod/parser.h>
 #include <spa/support/plugin.h>
 #include <spa/utils/keys.h>
 #include <spa/utils/names.h>
@@ -307,11 +308,21 @@ int SourceNode::enumParams(int seq, uint32_t id, uint32_t start, uint32_t num,
 
 int SourceNode::setParam(uint32_t id, uint32_t flags, const struct spa_pod *param)
 {
-	if (id == SPA_PARAM_Props) {
-		spa_log_warn(log_, "%s: Props are read-only in this version", device_.path().c_str());
-		return -ENOTSUP;
+	if (id != SPA_PARAM_Props)
+		return -ENOENT;
+	/* device and deviceName are read-only: a Props that names another
+	 * device is refused, anything else changes nothing. PipeWire sets
+	 * Props from the node's properties when it loads the node. */
+	const char *device = nullptr;
+	if (param && spa_pod_parse_object(param, SPA_TYPE_OBJECT_Props, nullptr,
+					  SPA_PROP_device, SPA_POD_OPT_String(&device)) < 0)
+		return -EINVAL;
+	if (device && device_.path() != device) {
+		spa_log_error(log_, "%s: the device of a node cannot change (asked for %s)",
+			      device_.path().c_str(), device);
+		return -EINVAL;
 	}
-	return -ENOENT;
+	return 0;
 }
 
 int SourceNode::setIo(uint32_t id, void *data, size_t size)
