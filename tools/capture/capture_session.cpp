@@ -378,8 +378,9 @@ void CaptureSession::Impl::onProcess()
 	pw_buffer *b;
 	while ((b = pw_stream_dequeue_buffer(stream.get())) != nullptr) {
 		if (!done && b->user_data) {
+			bool last = recorder.frames() + 1 >= opts.frames;
 			recorder.addFrame(*b->buffer, *static_cast<MappedBuffer *>(b->user_data),
-					  monotonicNs());
+					  monotonicNs(), last);
 			if (recorder.frames() >= opts.frames)
 				finish(true);
 		}

@@ -21,7 +21,8 @@ void addDistinct(std::vector<T> *v, const T &item)
 
 } /* namespace */
 
-void FrameRecorder::addFrame(const spa_buffer &buffer, const MappedBuffer &mapped, int64_t nowNs)
+void FrameRecorder::addFrame(const spa_buffer &buffer, const MappedBuffer &mapped, int64_t nowNs,
+			     bool readPixels)
 {
 	frames_++;
 	if (firstFrameNs_ < 0)
@@ -75,6 +76,10 @@ void FrameRecorder::addFrame(const spa_buffer &buffer, const MappedBuffer &mappe
 			continue;
 		}
 
+		if (!readPixels) {
+			lastComplete_ = false;
+			continue;
+		}
 		/* Read the pixels; for a DMA-BUF the CPU access is bracketed by SYNC. */
 		DmaBufReadSync sync(d.type == SPA_DATA_DmaBuf ? plane->fd : -1);
 		if (sync.status() < 0)

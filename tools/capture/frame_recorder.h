@@ -36,10 +36,13 @@ public:
 	/**
 	 * Records one frame: @p buffer as dequeued, @p mapped its mapping from
 	 * mapBuffer(), @p nowNs its CLOCK_MONOTONIC arrival time (nanoseconds).
-	 * Reads every plane (under DMA_BUF_IOCTL_SYNC for DmaBuf) into the
-	 * last-frame copy.
+	 * With @p readPixels, reads every plane (under DMA_BUF_IOCTL_SYNC for
+	 * DmaBuf) into the last-frame copy; the session asks for it on the
+	 * last frame only, so that the consumer's per-frame CPU cost stays
+	 * that of a consumer that hands frames on without touching them.
 	 */
-	void addFrame(const spa_buffer &buffer, const MappedBuffer &mapped, int64_t nowNs);
+	void addFrame(const spa_buffer &buffer, const MappedBuffer &mapped, int64_t nowNs,
+		      bool readPixels = true);
 
 	/** Frames recorded so far. */
 	uint64_t frames() const { return frames_; }
