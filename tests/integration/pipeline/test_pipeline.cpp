@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The main job end to end, in the test VM: vivid -> api.v4l2-dmabuf.source in
+ * a real PipeWire 0.3.65 daemon -> WirePlumber's link -> a client.
+ * Run inside tests/vm/guest-session with the nodes
+ *   vivid-sp  (/dev/video0, vivid's single-planar instance)
+ *   vivid-mp  (/dev/video4, vivid's multi-planar instance)
+ */
+#include <catch2/catch.hpp>
+#include <spa/buffer/buffer.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "../common/vivid.h"
+#include "capture_session.h"
+#include "create_node.h"
+
+using namespace v4l2dmabuf::capture;
+
+namespace {
+
+constexpr const char kSp[] = "vivid-sp";
+constexpr const char kMp[] = "vivid-mp";
+
+/* vivid's solid 100% white: limited-range BT.601 Y'CbCr as vivid produces it. */
+constexpr double kWhiteY = 235, kWhiteC = 128;
+/* vivid's solid 100% red (BT.601, limited range). */
+constexpr double kRedY = 81, kRedCb = 90, kRedCr = 240;
+constexpr double kTolerance = 3;
+
+CaptureOptions options(const char *target, const char *format, uint32_t w, uint32_t h,
+		       uint32_t fps, uint64_t frames)
+{
+	CaptureOptions o;
+	o.target = target;
+	o.format = format;
+	o.width = w;
+	o.height = h;
+	o.framerateNum = fps;
+	o.framerateDenom = 1;
+	o.frames = frames;
+	o.timeoutSeconds = 30 + frames / 5.0;
+	return o;
+}
+
+double meanOf(const CaptureResult &r, const std::string &name)
+{
+	for (const ChannelMean &m : r.means)
+		if (m.name == name)
+			return m.mean;
+	FAIL("no mean for channel " << name);
+	return -1;
+}
+
+void requireOk(const CaptureResult &r)
+{
+	INFO("capture error: " << r.error);
+	REQUIRE(r.ok);
+}
+
+/* Every buffer had @p planes spa_datas, all of @p type. */
+void checkPlanes(const CaptureResult &r, uint32_t planes, const char *type)
+{
+	CHECK(r.dataTypesSeen == std::vector<std::string>{type});
+	CHECK(r.datasPerBufferSeen == std::vector<uint32_t>{planes});
+	REQUIRE(r.planes.size() == planes);
+	CHECK(r.badChunks == 0);
+	CHECK(r.syncErrors == 0);
+	CHECK(r.corrupted == 0);
+}
+
+void checkRedYuv(const CaptureResult &r)
+{
+	CHECK(meanOf(r, "Y") == Approx(kRedY).margin(kTolerance));
+	CHECK(meanOf(r, "Cb") == Approx(kRedCb).margin(kTolerance));
+	CHECK(meanOf(r, "Cr") == Approx(kRedCr).margin(kTolerance));
+}
+
+/* Runs a command, returns its exit status and standard output. */
+int runCommand(const std::string &cmd, std::string *out)
+{
+	FILE *p = popen(cmd.c_str(), "r");
+	if (!p)
+		return -1;
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		out->append(buf, n);
+	int status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int daemonFdCount()
+{
+	const char *pid = getenv("V4L2_DMABUF_PIPEWIRE_PID");
+	if (!pid)
+		return -1;
+	std::string out;
+	runCommand(std::string("ls /proc/") + pid + "/fd | wc -l", &out);
+	return atoi(out.c_str());
+}
+
+} /* namespace */
+
+TEST_CASE("YUYV on the single-planar instance: one DmaBuf plane per buffer, the pattern's pixels",
+	  "[pipeline][export]")
+{
+	REQUIRE(vivid::setSolidPattern(vivid::kSinglePlanar, vivid::kRed) == 0);
+	CaptureOptions o = options(kSp, "YUYV", 640, 480, 25, 30);
+	o.dataTypes = 1u << SPA_DATA_DmaBuf;
+	CaptureResult r = CaptureSession(o).run();
+	requireOk(r);
+	CHECK(r.formatName == "YUYV");
+	CHECK(r.frames >= 30);
+	checkPlanes(r, 1, "DmaBuf");
+	CHECK(r.planes[0].stride == 640 * 2);
+	CHECK(r.planes[0].chunkSize == 640 * 480 * 2);
+	CHECK(r.planes[0].exporter.find("videobuf2") == 0);
+	checkRedYuv(r);
+}
+
+TEST_CASE("NV12M, YUV420M and NV12 on the multi-planar instance: a DmaBuf spa_data per memory plane",
+	  "[pipeline][export][mplane]")
+{
+	REQUIRE(vivid::setSolidPattern(vivid::kMultiPlanar, vivid::kRed) == 0);
+
+	SECTION("NV12M: two planes, luma and interleaved chroma") {
+		CaptureResult r = CaptureSession(options(kMp, "NV12M", 640, 480, 25, 20)).run();
+		requireOk(r);
+		CHECK(r.formatName == "NV12M");
+		CHECK(r.memoryPlanes == 2);
+		checkPlanes(r, 2, "DmaBuf");
+		CHECK(r.planes[0].stride >= 640);
+		CHECK(r.planes[0].chunkSize == r.planes[0].stride * 480);
+		CHECK(r.planes[1].stride >= 640);
+		CHECK(r.planes[1].chunkSize == r.planes[1].stride * 240);
+		for (const PlaneReport &p : r.planes)
+			CHECK(p.exporter.find("videobuf2") == 0);
+		checkRedYuv(r);
+	}
+	SECTION("YUV420M: three planes") {
+		CaptureResult r = CaptureSession(options(kMp, "YUV420M", 640, 480, 25, 20)).run();
+		requireOk(r);
+		CHECK(r.formatName == "YUV420M");
+		checkPlanes(r, 3, "DmaBuf");
+		CHECK(r.planes[0].chunkSize == r.planes[0].stride * 480);
+		CHECK(r.planes[1].chunkSize == r.planes[1].stride * 240);
+		CHECK(r.planes[2].chunkSize == r.planes[2].stride * 240);
+		CHECK(r.planes[1].stride >= 320);
+		checkRedYuv(r);
+	}
+	SECTION("NV12 contiguous on the same device: one plane holding both") {
+		CaptureResult r = CaptureSession(options(kMp, "NV12", 640, 480, 25, 20)).run();
+		requireOk(r);
+		CHECK(r.formatName == "NV12");
+		CHECK(r.memoryPlanes == 1);
+		checkPlanes(r, 1, "DmaBuf");
+		CHECK(r.planes[0].chunkSize == r.planes[0].stride * 480 * 3 / 2);
+		checkRedYuv(r);
+	}
+}
+
+TEST_CASE("300 frames at the rate vivid is set to arrive with no sequence gap", "[pipeline][rate]")
+{
+	REQUIRE(vivid::setSolidPattern(vivid::kSinglePlanar, vivid::kWhite) == 0);
+	CaptureResult r = CaptureSession(options(kSp, "YUYV", 640, 480, 25, 300)).run();
+	requireOk(r);
+	CHECK(r.frames >= 300);
+	CHECK(r.framerateNum == 25);
+	CHECK(r.sequenceGaps == 0);
+	CHECK(meanOf(r, "Y") == Approx(kWhiteY).margin(kTolerance));
+	INFO("latency p50 " << r.latency.p50Ms << " ms, p99 " << r.latency.p99Ms << " ms");
+	CHECK(r.latency.samples >= 300);
+}
+
+TEST_CASE("a consumer that does not take DmaBuf gets shared memory with the same pixels",
+	  "[pipeline][memfd]")
+{
+	REQUIRE(vivid::setSolidPattern(vivid::kMultiPlanar, vivid::kRed) == 0);
+	CaptureOptions o = options(kMp, "NV12M", 640, 480, 25, 20);
+	o.dataTypes = (1u << SPA_DATA_MemFd) | (1u << SPA_DATA_MemPtr);
+	CaptureResult r = CaptureSession(o).run();
+	requireOk(r);
+	/* PipeWire 0.3.65 strips MemPtr on links to other processes: MemFd it is. */
+	checkPlanes(r, 2, "MemFd");
+	checkRedYuv(r);
+}
+
+TEST_CASE("GStreamer's pipewiresrc, a client nobody here wrote, captures the pattern",
+	  "[pipeline][gstreamer]")
+{
+	REQUIRE(vivid::setSolidPattern(vivid::kSinglePlanar, vivid::kWhite) == 0);
+	const std::string file = "/tmp/pipewiresrc-frames.yuv";
+	std::string out;
+	int status = runCommand("gst-launch-1.0 -q pipewiresrc target-object=vivid-sp num-buffers=20 "
+				"! video/x-raw,format=YUY2,width=640,height=480,framerate=25/1 "
+				"! filesink location=" + file + " 2>&1", &out);
+	INFO(out);
+	REQUIRE(status == 0);
+	std::ifstream in(file, std::ios::binary);
+	std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+	const size_t frame = 640 * 480 * 2;
+	REQUIRE(data.size() == 20 * frame);
+	/* The last frame: Y at even bytes, Cb/Cr at odd ones. */
+	const uint8_t *last = data.data() + 19 * frame;
+	CHECK(vivid::meanBytes(last, 640 * 2, 640 * 2, 480, 0, 2) == Approx(kWhiteY).margin(kTolerance));
+	CHECK(vivid::meanBytes(last, 640 * 2, 640 * 2, 480, 1, 2) == Approx(kWhiteC).margin(kTolerance));
+}
+
+TEST_CASE("bad input through the daemon: clear errors, no crash, no leaked fd", "[pipeline][bad-input]")
+{
+	int fdsBefore = daemonFdCount();
+	REQUIRE(fdsBefore > 0);
+
+	SECTION("a node for a path that does not exist is refused with its reason") {
+		CreateNodeResult r = createNode({{"factory.name", "api.v4l2-dmabuf.source"},
+						 {"api.v4l2.path", "/dev/video-does-not-exist"}});
+		INFO(r.message);
+		CHECK_FALSE(r.created);
+		CHECK(r.res == -ENOENT);
+	}
+	SECTION("a node for vivid's output node is refused") {
+		CreateNodeResult r = createNode({{"factory.name", "api.v4l2-dmabuf.source"},
+						 {"api.v4l2.path", "/dev/video1"}});
+		INFO(r.message);
+		CHECK_FALSE(r.created);
+		CHECK(r.res == -ENODEV);
+	}
+	SECTION("the same request with a real capture node succeeds") {
+		CreateNodeResult r = createNode({{"factory.name", "api.v4l2-dmabuf.source"},
+						 {"node.name", "vivid-sp-again"},
+						 {"api.v4l2.path", "/dev/video0"}});
+		INFO(r.message);
+		CHECK(r.created);
+	}
+	SECTION("a size the device does not have fails negotiation instead of hanging") {
+		CaptureOptions o = options(kSp, "YUYV", 123, 45, 0, 5);
+		o.timeoutSeconds = 10;
+		CaptureResult r = CaptureSession(o).run();
+		CHECK_FALSE(r.ok);
+		CHECK(r.frames == 0);
+		CHECK_FALSE(r.error.empty());
+	}
+	SECTION("a format the device does not have fails negotiation") {
+		CaptureOptions o = options(kSp, "NV12M", 640, 480, 0, 5);
+		o.timeoutSeconds = 10;
+		CaptureResult r = CaptureSession(o).run();
+		CHECK_FALSE(r.ok);
+		CHECK(r.frames == 0);
+	}
+	/* The daemon is alive and holds no more fds than before. */
+	std::string out;
+	CHECK(runCommand("pw-cli info 0 >/dev/null 2>&1", &out) == 0);
+	CHECK(daemonFdCount() == fdsBefore);
+}
