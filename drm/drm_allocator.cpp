@@ -93,14 +93,16 @@ int DrmAllocator::probeDumb(int fd)
 
 int DrmAllocator::openNode(const std::string &path, UniqueFd *fd, std::string *driver) const
 {
+	/* The messages are prefixed with path_: name @p path only when it differs. */
+	const std::string node = path == path_ ? std::string("node") : path;
 	struct stat st;
 	if (::stat(path.c_str(), &st) < 0) {
 		int ret = -errno;
-		log(LogLevel::Error, "cannot open " + path + ": " + errnoString(ret));
+		log(LogLevel::Error, "cannot open " + node + ": " + errnoString(ret));
 		return ret;
 	}
 	if (!S_ISCHR(st.st_mode)) {
-		log(LogLevel::Error, path + " is not a character device, not a DRM node: " +
+		log(LogLevel::Error, node + " is not a character device, not a DRM device: " +
 					     errnoString(-ENODEV));
 		return -ENODEV;
 	}
@@ -108,14 +110,14 @@ int DrmAllocator::openNode(const std::string &path, UniqueFd *fd, std::string *d
 	UniqueFd file(::open(path.c_str(), O_RDWR | O_CLOEXEC));
 	if (!file.isValid()) {
 		int ret = -errno;
-		log(LogLevel::Error, "cannot open " + path + ": " + errnoString(ret));
+		log(LogLevel::Error, "cannot open " + node + ": " + errnoString(ret));
 		return ret;
 	}
 
 	drmVersionPtr version = drmGetVersion(file.get());
 	if (!version) {
 		int ret = errno ? -errno : -EINVAL;
-		log(LogLevel::Error, "drmGetVersion on " + path + " failed (" + errnoString(ret) +
+		log(LogLevel::Error, "drmGetVersion on " + node + " failed (" + errnoString(ret) +
 					     "), not a DRM device: " + errnoString(-ENODEV));
 		return -ENODEV;
 	}

@@ -51,7 +51,7 @@ struct DrmBuffer {
  * logged through the sink, prefixed with the path given to open(). Every fd
  * is owned by a UniqueFd; nothing is left open or allocated on any error.
  * Not thread-safe for open()/close(); allocatePlane() may be called from
- * any thread once open() returned.
+ * any thread once open() returned (the log sink must then be thread-safe).
  */
 class DrmAllocator
 {
