@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <drm_mode.h>
@@ -278,6 +279,70 @@ TEST_CASE("open() of vgem's card and render nodes", "[vgem]")
 		CHECK(buf2.size == 4096);
 	}
 	CHECK(countOpenFds() == before);
+}
+
+/*
+ * Runs @p body in a child as user nobody (65534); its exit status, or -1.
+ * The guest runs tests as root, who opens any node whatever its mode.
+ */
+template<typename Body>
+int runAsNobody(Body body)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
+			_exit(100);
+		_exit(body());
+	}
+	int status = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_CASE("a render node whose card node is out of reach is -ENOTSUP", "[vgem]")
+{
+	/*
+	 * As on a desktop the other way round: the render node open to all,
+	 * the card node (root 0600 in the guest's devtmpfs) not.
+	 */
+	struct stat st;
+	REQUIRE(stat(kRender, &st) == 0);
+	REQUIRE(chmod(kRender, 0666) == 0);
+	int status = runAsNobody([] {
+		int fails = 0;
+		auto check = [&](bool ok, const char *what) {
+			if (!ok) {
+				fprintf(stderr, "FAILED as nobody: %s\n", what);
+				fails++;
+			}
+		};
+		std::vector<std::string> errors;
+		int before = countOpenFds();
+		{
+			DrmAllocator alloc;
+			alloc.setLogSink([&](LogLevel level, const std::string &msg) {
+				logToStderr(level, msg);
+				if (level == LogLevel::Error)
+					errors.push_back(msg);
+			});
+			check(alloc.open(kCard) == -EACCES, "open(card0) == -EACCES");
+			errors.clear();
+			check(alloc.open(kRender) == -ENOTSUP, "open(renderD128) == -ENOTSUP");
+			check(!alloc.isOpen(), "not open");
+			check(!errors.empty() && errors.back().rfind(std::string(kRender) + ": ", 0) == 0 &&
+				      errors.back().find(kCard) != std::string::npos,
+			      "the error names the render node and its card node");
+			DrmBuffer buf;
+			check(alloc.allocatePlane(640, 640, &buf) == -EBADF, "allocatePlane == -EBADF");
+		}
+		check(countOpenFds() == before, "no fd leaked");
+		return fails;
+	});
+	chmod(kRender, st.st_mode & 07777);
+	CHECK(status == 0);
 }
 
 TEST_CASE("NV12M from multi-planar vivid into vgem planes (render node)", "[vgem][vivid]")
