@@ -114,6 +114,7 @@ public:
 	 *   -EINVAL a zero argument, or a size the driver refuses;
 	 *   -EOVERFLOW the buffer would be 4 GiB or more;
 	 *   -ENOMEM the driver is out of memory;
+	 *   -EIO the driver returned a smaller buffer or pitch than asked;
 	 *   other -errno from CREATE_DUMB or PRIME export.
 	 */
 	int allocatePlane(uint32_t bytesperline, uint32_t sizeimage, DrmBuffer *out) const;
