@@ -101,6 +101,8 @@ public:
 
 	/** Sets where messages go (may be empty to drop them). */
 	void setLogSink(LogSink sink);
+	/** The sink set with setLogSink(), to share with related objects. */
+	const LogSink &logSink() const { return sink_; }
 	/** Sends one message to the sink, prefixed with the device path. */
 	void log(LogLevel level, const std::string &message) const;
 
