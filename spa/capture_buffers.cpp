@@ -32,7 +32,9 @@ void CaptureBuffers::clear()
 		queue_.streamOff();
 	if (queue_.count() > 0)
 		queue_.requestBuffers(0, queue_.memory());
-	/* Closing the exported fds drops the last reference videobuf2 holds. */
+	/* After REQBUFS(0) the driver holds no imported plane: closing our
+	 * fds and unmapping now frees them; exported fds drop videobuf2's
+	 * last reference. */
 	buffers_.clear();
 	ready_.clear();
 	readyHead_ = readyCount_ = 0;
@@ -75,7 +77,7 @@ int CaptureBuffers::allocate(uint32_t n, uint32_t type)
 }
 
 int CaptureBuffers::use(struct spa_buffer **buffers, uint32_t n, uint32_t flags,
-			const V4l2Format &fmt, uint32_t offeredTypes)
+			const V4l2Format &fmt, const AllocConfig &config)
 {
 	clear();
 	if (n == 0)
@@ -83,11 +85,6 @@ int CaptureBuffers::use(struct spa_buffer **buffers, uint32_t n, uint32_t flags,
 
 	const char *path = device_.path().c_str();
 	uint32_t planes = fmt.planes.size();
-	if (!(flags & SPA_NODE_BUFFERS_FLAG_ALLOC)) {
-		spa_log_error(log_, "%s: buffers not allocated by the node are not supported yet",
-			      path);
-		return -ENOTSUP;
-	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (buffers[i]->n_datas != planes) {
 			spa_log_error(log_, "%s: buffer %u has %u datas, the format has %u planes",
@@ -95,43 +92,71 @@ int CaptureBuffers::use(struct spa_buffer **buffers, uint32_t n, uint32_t flags,
 			return -EINVAL;
 		}
 	}
-
-	/* With ALLOC, PipeWire puts the negotiated SPA_DATA_* mask in type. */
-	uint32_t type = chooseDataType(buffers[0]->datas[0].type, offeredTypes);
-	if (type == SPA_DATA_Invalid) {
-		spa_log_error(log_, "%s: no usable data type in mask 0x%x (offered 0x%x)",
-			      path, buffers[0]->datas[0].type, offeredTypes);
-		return -ENOTSUP;
-	}
-
+	bytesperline_.clear();
+	for (const V4l2PlaneFormat &p : fmt.planes)
+		bytesperline_.push_back(p.bytesperline);
 	buffers_.resize(n);
-	int ret = allocate(n, type);
-	if (ret < 0 && type != SPA_DATA_MemPtr &&
-	    (buffers[0]->datas[0].type & (1u << SPA_DATA_MemPtr))) {
-		spa_log_warn(log_, "%s: EXPBUF failed (%s), falling back to MemPtr", path,
-			     strerror(-ret));
-		buffers_.clear();
-		buffers_.resize(n);
-		queue_.requestBuffers(0, V4l2Memory::Mmap);
-		type = SPA_DATA_MemPtr;
-		ret = allocate(n, type);
+	for (uint32_t i = 0; i < n; i++) {
+		buffers_[i].buffer = buffers[i];
+		buffers_[i].header = static_cast<struct spa_meta_header *>(spa_buffer_find_meta_data(
+			buffers[i], SPA_META_Header, sizeof(struct spa_meta_header)));
 	}
+
+	int ret;
+	if (!(flags & SPA_NODE_BUFFERS_FLAG_ALLOC))
+		ret = importGiven(buffers, n, fmt, config.driverCaps);
+	else if (config.allocator)
+		ret = allocateImported(buffers, n, fmt, config.allocator);
+	else
+		ret = useDriverBuffers(buffers, n, config.offeredTypes);
 	if (ret < 0) {
 		clear();
 		return ret;
 	}
-
-	bytesperline_.clear();
-	for (const V4l2PlaneFormat &p : fmt.planes)
-		bytesperline_.push_back(p.bytesperline);
-
-	for (uint32_t i = 0; i < n; i++) {
-		Buffer &b = buffers_[i];
-		b.buffer = buffers[i];
-		b.header = static_cast<struct spa_meta_header *>(
-			spa_buffer_find_meta_data(buffers[i], SPA_META_Header, sizeof(*b.header)));
+	for (Buffer &b : buffers_) {
 		for (uint32_t p = 0; p < planes; p++) {
-			struct spa_data &d = buffers[i]->datas[p];
+			struct spa_chunk *chunk = b.buffer->datas[p].chunk;
+			chunk->offset = 0;
+			chunk->size = 0;
+			chunk->stride = bytesperline_[p];
+			chunk->flags = SPA_CHUNK_FLAG_NONE;
+		}
+	}
+	ready_.assign(n, SPA_ID_INVALID);
+	spa_log_info(log_, "%s: %u buffers, %u %s plane(s) each, V4L2 memory %s", path, n, planes,
+		     dataTypeName(dataType_), memoryName(queue_.memory()));
+	return 0;
+}
+
+int CaptureBuffers::useDriverBuffers(struct spa_buffer **buffers, uint32_t n,
+				     uint32_t offeredTypes)
+{
+	const char *path = device_.path().c_str();
+	/* With ALLOC, PipeWire puts the negotiated SPA_DATA_* mask in type. */
+	uint32_t mask = buffers[0]->datas[0].type;
+	uint32_t type = chooseDataType(mask, offeredTypes);
+	if (type == SPA_DATA_Invalid) {
+		spa_log_error(log_, "%s: no usable data type in mask 0x%x (offered 0x%x)",
+			      path, mask, offeredTypes);
+		return -ENOTSUP;
+	}
+
+	int ret = allocate(n, type);
+	if (ret < 0 && type != SPA_DATA_MemPtr && (mask & offeredTypes & (1u << SPA_DATA_MemPtr))) {
+		spa_log_warn(log_, "%s: EXPBUF failed (%s), falling back to MemPtr", path,
+			     strerror(-ret));
+		for (Buffer &b : buffers_)
+			b.exported.clear();
+		queue_.requestBuffers(0, V4l2Memory::Mmap);
+		type = SPA_DATA_MemPtr;
+		ret = allocate(n, type);
+	}
+	if (ret < 0)
+		return ret;
+
+	for (Buffer &b : buffers_) {
+		for (uint32_t p = 0; p < b.buffer->n_datas; p++) {
+			struct spa_data &d = b.buffer->datas[p];
 			d.type = type;
 			d.flags = SPA_DATA_FLAG_READABLE;
 			d.mapoffset = 0;
@@ -144,22 +169,16 @@ int CaptureBuffers::use(struct spa_buffer **buffers, uint32_t n, uint32_t flags,
 				d.maxsize = b.exported[p].length;
 				d.data = nullptr;
 			}
-			d.chunk->offset = 0;
-			d.chunk->size = 0;
-			d.chunk->stride = bytesperline_[p];
-			d.chunk->flags = SPA_CHUNK_FLAG_NONE;
 		}
 	}
-	ready_.assign(n, SPA_ID_INVALID);
 	dataType_ = type;
-	spa_log_info(log_, "%s: %u buffers, %u %s plane(s) each", path, n, planes,
-		     dataTypeName(type));
 	return 0;
 }
 
 int CaptureBuffers::queue(uint32_t id)
 {
-	int ret = queue_.queueBuffer(id);
+	int ret = queue_.memory() == V4l2Memory::Mmap ? queue_.queueBuffer(id)
+						       : queue_.queueBuffer(id, buffers_[id].import);
 	if (ret < 0)
 		return ret;
 	buffers_[id].state = State::Queued;

@@ -6,6 +6,7 @@
 #include <spa/support/log.h>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "memory_map.h"
@@ -15,21 +16,41 @@
 namespace v4l2dmabuf {
 
 /**
+ * Makes one linear DMA-BUF for a plane of @p sizeimage bytes with rows of
+ * @p bytesperline bytes (the DRM allocator behind api.v4l2-dmabuf.allocator).
+ * @return 0 with @p fd and @p size (bytes) set, or a negative errno.
+ */
+using PlaneAllocator = std::function<int(uint32_t bytesperline, uint32_t sizeimage, UniqueFd *fd,
+					 uint32_t *size)>;
+
+/** How use() fills the buffers it is given with SPA_NODE_BUFFERS_FLAG_ALLOC. */
+struct AllocConfig {
+	uint32_t offeredTypes = 0;  /**< 1 << SPA_DATA_* the node advertised */
+	PlaneAllocator allocator;   /**< set: DMABUF import of allocated planes */
+	uint32_t driverCaps = 0;    /**< V4L2_BUF_CAP_* probed from the driver */
+};
+
+/**
  * The buffers of the node's output port, and the V4L2 queue behind them.
  *
- * port_use_buffers hands over PipeWire's spa_buffers; with
- * SPA_NODE_BUFFERS_FLAG_ALLOC the node fills their datas itself, one
- * spa_data per V4L2 memory plane:
- * - DmaBuf: REQBUFS(MMAP) + VIDIOC_EXPBUF per plane (zero copy, the fd goes
- *   to the consumer);
+ * port_use_buffers hands over PipeWire's spa_buffers, one spa_data per V4L2
+ * memory plane. With SPA_NODE_BUFFERS_FLAG_ALLOC the node fills the datas:
+ * - DmaBuf: REQBUFS(MMAP) + VIDIOC_EXPBUF per plane (zero copy);
  * - MemFd: the same exported, mmapable fd, for consumers that only accept
  *   MemFd (PipeWire's doc/dma-buf.dox: v4l2 buffers are linear and mmapable);
- * - MemPtr: the MMAP planes mapped into this process.
+ * - MemPtr: the MMAP planes mapped into this process;
+ * - with an allocator: DMA-BUFs from it, imported with REQBUFS(DMABUF).
+ * Without the flag, the host's buffers are imported: DmaBuf datas with
+ * V4L2_MEMORY_DMABUF, MemFd/MemPtr datas with V4L2_MEMORY_USERPTR; they are
+ * validated (plane count, DMA-BUF-ness, sizes, offsets) before any QBUF.
  *
  * Buffer states: Free (ours, not queued), Queued (in the driver),
  * Ready (dequeued, waiting for the graph), Outstanding (with the consumer).
  * Everything but use/clear/start/stop runs on the data loop.
  */
+/** "MMAP", "USERPTR", "DMABUF" for logs. */
+const char *memoryName(V4l2Memory memory);
+
 class CaptureBuffers
 {
 public:
@@ -43,15 +64,15 @@ public:
 	 * Takes @p n spa_buffers from port_use_buffers (@p flags are
 	 * SPA_NODE_BUFFERS_FLAG_*) for format @p fmt. Releases any previous
 	 * buffers first; @p n == 0 only releases.
-	 * @p offeredTypes is the SPA data type mask the node advertised.
 	 * @return 0; -EINVAL when a buffer's data count is not the format's
-	 * memory plane count; -ENOTSUP for buffers the node did not allocate
-	 * (import is not implemented yet) or no usable data type; -ENOMEM when
-	 * the driver grants fewer buffers than asked; -errno from the driver.
+	 * memory plane count, or a given plane is not a DMA-BUF, too small, at
+	 * an offset, or of mixed types; -ENOTSUP for no usable data type or
+	 * USERPTR/DMABUF the driver lacks; -ENOMEM when the driver grants
+	 * fewer buffers than asked; -errno from the driver or the allocator.
 	 * Nothing stays allocated after a failure.
 	 */
 	int use(struct spa_buffer **buffers, uint32_t n, uint32_t flags, const V4l2Format &fmt,
-		uint32_t offeredTypes);
+		const AllocConfig &config);
 	/** Stops streaming and releases every buffer (REQBUFS 0, fds closed, planes unmapped). */
 	void clear();
 
@@ -88,10 +109,20 @@ private:
 		struct spa_meta_header *header = nullptr;
 		State state = State::Free;
 		std::vector<V4l2ExportedPlane> exported; /* DmaBuf/MemFd: owns the fds */
-		std::vector<MemoryMap> maps;             /* MemPtr: owns the mappings */
+		std::vector<MemoryMap> maps;             /* MemPtr/USERPTR: owns the mappings */
+		std::vector<UniqueFd> allocated;         /* allocator: owns the DMA-BUFs */
+		std::vector<V4l2ImportPlane> import;     /* DMABUF/USERPTR: what QBUF passes */
 	};
 
 	int allocate(uint32_t n, uint32_t type);
+	int useDriverBuffers(struct spa_buffer **buffers, uint32_t n, uint32_t offeredTypes);
+	int allocateImported(struct spa_buffer **buffers, uint32_t n, const V4l2Format &fmt,
+			     const PlaneAllocator &allocator);
+	int importGiven(struct spa_buffer **buffers, uint32_t n, const V4l2Format &fmt,
+			uint32_t driverCaps);
+	int importPlane(uint32_t index, uint32_t plane, const struct spa_data &d,
+			const V4l2PlaneFormat &fmt, V4l2Memory *memory);
+	int requestImported(uint32_t n, V4l2Memory memory);
 	int queue(uint32_t id);
 
 	V4l2Device &device_;

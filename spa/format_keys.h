@@ -16,3 +16,17 @@
  * The key sits far above the keys PipeWire defines in the video range.
  */
 #define V4L2_DMABUF_FORMAT_VIDEO_memoryPlanes (SPA_FORMAT_START_Video + 0x1000)
+
+#include <spa/param/props.h>
+
+/**
+ * Props this plugin adds (SPA_TYPE_OBJECT_Props, String values). Their
+ * PropInfo carries the node property names, so PipeWire's pw_spa_node_load
+ * applies them from the node's properties, and `pw-cli set-param <node>
+ * Props '{ ... }'` changes them while no buffers are allocated.
+ *   ioMode:    `api.v4l2-dmabuf.io-mode`   (auto, dmabuf, mmap, dmabuf-import, userptr)
+ *   allocator: `api.v4l2-dmabuf.allocator` (a DRM device node; "" for none)
+ * Controls (a later change) start at SPA_PROP_START_CUSTOM + 0x1000.
+ */
+#define V4L2_DMABUF_PROP_ioMode (SPA_PROP_START_CUSTOM + 0x100)
+#define V4L2_DMABUF_PROP_allocator (SPA_PROP_START_CUSTOM + 0x101)

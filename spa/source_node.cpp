@@ -19,6 +19,7 @@
 #include <spa/utils/result.h>
 #include <spa/utils/string.h>
 
+#include "format_keys.h"
 #include "format_pod.h"
 
 namespace v4l2dmabuf {
@@ -98,6 +99,10 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 		return ret;
 	}
 	buffers_ = std::make_unique<CaptureBuffers>(device_, log_);
+	ret = applyIoSettings(spa_dict_lookup(info, "api.v4l2-dmabuf.io-mode"),
+			      spa_dict_lookup(info, "api.v4l2-dmabuf.allocator"));
+	if (ret < 0)
+		return ret;
 	enumerateFormats();
 	if (formats_.empty())
 		spa_log_warn(log_, "%s: no format this plugin knows", path);
@@ -123,14 +128,13 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 	nodeInfo_.max_output_ports = 1;
 	nodeInfo_.flags = SPA_NODE_FLAG_RT;
 	nodeParams_[kNodePropInfo] = SPA_PARAM_INFO(SPA_PARAM_PropInfo, SPA_PARAM_INFO_READ);
-	nodeParams_[kNodeProps] = SPA_PARAM_INFO(SPA_PARAM_Props, SPA_PARAM_INFO_READ);
+	nodeParams_[kNodeProps] = SPA_PARAM_INFO(SPA_PARAM_Props, SPA_PARAM_INFO_READWRITE);
 	nodeParams_[kNodeIO] = SPA_PARAM_INFO(SPA_PARAM_IO, SPA_PARAM_INFO_READ);
 	nodeInfo_.params = nodeParams_;
 	nodeInfo_.n_params = SPA_N_ELEMENTS(nodeParams_);
 	nodeChangeMask_ = kNodeInfoAll;
 
-	portInfo_.flags = SPA_PORT_FLAG_LIVE | SPA_PORT_FLAG_PHYSICAL | SPA_PORT_FLAG_TERMINAL |
-			  SPA_PORT_FLAG_CAN_ALLOC_BUFFERS;
+	updatePortFlags();
 	portParams_[kPortEnumFormat] = SPA_PARAM_INFO(SPA_PARAM_EnumFormat, SPA_PARAM_INFO_READ);
 	portParams_[kPortMeta] = SPA_PARAM_INFO(SPA_PARAM_Meta, SPA_PARAM_INFO_READ);
 	portParams_[kPortIO] = SPA_PARAM_INFO(SPA_PARAM_IO, SPA_PARAM_INFO_READ);
@@ -282,6 +286,22 @@ int SourceNode::enumParams(int seq, uint32_t id, uint32_t start, uint32_t num,
 					SPA_PROP_INFO_id, SPA_POD_Id(SPA_PROP_deviceName),
 					SPA_PROP_INFO_description, SPA_POD_String("The V4L2 device name"),
 					SPA_PROP_INFO_type, SPA_POD_String(card.c_str())));
+			if (i == 2)
+				return static_cast<struct spa_pod *>(spa_pod_builder_add_object(b,
+					SPA_TYPE_OBJECT_PropInfo, id,
+					SPA_PROP_INFO_id, SPA_POD_Id(V4L2_DMABUF_PROP_ioMode),
+					SPA_PROP_INFO_name, SPA_POD_String("api.v4l2-dmabuf.io-mode"),
+					SPA_PROP_INFO_description, SPA_POD_String(
+						"I/O method: auto, dmabuf, mmap, dmabuf-import, userptr"),
+					SPA_PROP_INFO_type, SPA_POD_String(ioModeName(ioMode_))));
+			if (i == 3)
+				return static_cast<struct spa_pod *>(spa_pod_builder_add_object(b,
+					SPA_TYPE_OBJECT_PropInfo, id,
+					SPA_PROP_INFO_id, SPA_POD_Id(V4L2_DMABUF_PROP_allocator),
+					SPA_PROP_INFO_name, SPA_POD_String("api.v4l2-dmabuf.allocator"),
+					SPA_PROP_INFO_description, SPA_POD_String(
+						"DRM device to allocate DMA-BUFs from (dmabuf-import)"),
+					SPA_PROP_INFO_type, SPA_POD_String(allocatorPath_.c_str())));
 			return nullptr;
 		});
 	case SPA_PARAM_Props:
@@ -291,7 +311,9 @@ int SourceNode::enumParams(int seq, uint32_t id, uint32_t start, uint32_t num,
 			return static_cast<struct spa_pod *>(spa_pod_builder_add_object(b,
 				SPA_TYPE_OBJECT_Props, id,
 				SPA_PROP_device, SPA_POD_String(path.c_str()),
-				SPA_PROP_deviceName, SPA_POD_String(card.c_str())));
+				SPA_PROP_deviceName, SPA_POD_String(card.c_str()),
+				V4L2_DMABUF_PROP_ioMode, SPA_POD_String(ioModeName(ioMode_)),
+				V4L2_DMABUF_PROP_allocator, SPA_POD_String(allocatorPath_.c_str())));
 		});
 	case SPA_PARAM_IO:
 		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) -> struct spa_pod * {
@@ -310,19 +332,7 @@ int SourceNode::setParam(uint32_t id, uint32_t flags, const struct spa_pod *para
 {
 	if (id != SPA_PARAM_Props)
 		return -ENOENT;
-	/* device and deviceName are read-only: a Props that names another
-	 * device is refused, anything else changes nothing. PipeWire sets
-	 * Props from the node's properties when it loads the node. */
-	const char *device = nullptr;
-	if (param && spa_pod_parse_object(param, SPA_TYPE_OBJECT_Props, nullptr,
-					  SPA_PROP_device, SPA_POD_OPT_String(&device)) < 0)
-		return -EINVAL;
-	if (device && device_.path() != device) {
-		spa_log_error(log_, "%s: the device of a node cannot change (asked for %s)",
-			      device_.path().c_str(), device);
-		return -EINVAL;
-	}
-	return 0;
+	return setProps(param);
 }
 
 int SourceNode::setIo(uint32_t id, void *data, size_t size)
@@ -407,7 +417,12 @@ int SourceNode::portUseBuffers(uint32_t flags, struct spa_buffer **buffers, uint
 		spa_log_error(log_, "%s: buffers given before a format", device_.path().c_str());
 		return -EIO;
 	}
-	return buffers_->use(buffers, n, flags, format_, offer_.dataTypes);
+	AllocConfig config;
+	config.offeredTypes = offer_.dataTypes;
+	config.driverCaps = driverCaps_;
+	if (resolveIoMode(ioMode_, ioCapabilities()) == IoMode::DmaBufImport)
+		config.allocator = allocator_;
+	return buffers_->use(buffers, n, flags, format_, config);
 }
 
 int SourceNode::portReuseBuffer(uint32_t bufferId)

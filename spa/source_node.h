@@ -19,6 +19,7 @@
 #include "buffer_params.h"
 #include "capture_buffers.h"
 #include "format_table.h"
+#include "io_mode.h"
 #include "v4l2_device.h"
 
 namespace v4l2dmabuf {
@@ -96,6 +97,11 @@ private:
 	void onFdEvents(uint32_t rmask);
 	void updateClock(const V4l2DequeuedBuffer &frame);
 	void handleDeviceError(int err);
+	int setProps(const struct spa_pod *param);
+	int applyIoSettings(const char *ioMode, const char *allocator);
+	int openAllocator(const std::string &path, PlaneAllocator *allocator);
+	IoCapabilities ioCapabilities() const;
+	void updatePortFlags();
 	static int doAddSource(struct spa_loop *loop, bool async, uint32_t seq, const void *data,
 			       size_t size, void *userData);
 	static int doRemoveSource(struct spa_loop *loop, bool async, uint32_t seq,
@@ -117,6 +123,12 @@ private:
 	V4l2Format format_;
 	V4l2Fraction frameInterval_;
 	BufferOffer offer_;
+	uint32_t driverCaps_ = 0;      /* V4L2_BUF_CAP_* probed at the last format */
+
+	/* I/O method: api.v4l2-dmabuf.io-mode and api.v4l2-dmabuf.allocator. */
+	IoMode ioMode_ = IoMode::Auto;
+	std::string allocatorPath_;
+	PlaneAllocator allocator_;
 
 	/* IO areas set by the host. */
 	struct spa_io_buffers *io_ = nullptr;

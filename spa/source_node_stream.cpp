@@ -124,13 +124,23 @@ int SourceNode::setFormat(uint32_t flags, const struct spa_pod *param)
 		emitPortInfo(false);
 		return ret;
 	}
+	driverCaps_ = counts.capabilities;
+	IoCapabilities io = ioCapabilities();
+	IoMode mode = resolveIoMode(ioMode_, io);
+	if ((mode == IoMode::UserPtr && !io.canUserPtr) ||
+	    (mode == IoMode::DmaBufImport && !io.canDmaBuf) ||
+	    ((mode == IoMode::DmaBuf || mode == IoMode::Mmap) &&
+	     !(driverCaps_ & V4L2_BUF_CAP_SUPPORTS_MMAP))) {
+		spa_log_error(log_, "%s: io-mode %s is not supported by the driver (capabilities 0x%x)",
+			      path, ioModeName(mode), driverCaps_);
+		emitPortInfo(false);
+		return -ENOTSUP;
+	}
 	offer_.minBuffers = counts.min;
 	offer_.maxBuffers = counts.max;
 	offer_.defaultBuffers = defaultBufferCount(counts.min, counts.max);
-	/* videobuf2 MMAP buffers can always be exported (EXPBUF) and mapped. */
-	offer_.dataTypes = (1u << SPA_DATA_MemPtr);
-	if (counts.capabilities & V4L2_BUF_CAP_SUPPORTS_MMAP)
-		offer_.dataTypes |= (1u << SPA_DATA_DmaBuf) | (1u << SPA_DATA_MemFd);
+	offer_.dataTypes = ioModeDataTypes(mode, io);
+	updatePortFlags();
 
 	formatInfo_ = chosen;
 	format_ = fmt;
@@ -140,9 +150,10 @@ int SourceNode::setFormat(uint32_t flags, const struct spa_pod *param)
 	portChangeMask_ |= SPA_PORT_CHANGE_MASK_PARAMS;
 	emitPortInfo(false);
 
-	spa_log_info(log_, "%s: format %s %ux%u, %zu plane(s), %u/%u s per frame, buffers %u..%u",
-		     path, chosen->name, fmt.width, fmt.height, fmt.planes.size(),
-		     interval.numerator, interval.denominator, counts.min, counts.max);
+	spa_log_info(log_, "%s: format %s %ux%u, %zu plane(s), %u/%u s per frame, buffers %u..%u, "
+		     "io-mode %s", path, chosen->name, fmt.width, fmt.height, fmt.planes.size(),
+		     interval.numerator, interval.denominator, counts.min, counts.max,
+		     ioModeName(mode));
 	return 0;
 }
 

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/* CaptureBuffers: planes that come from elsewhere (DMABUF and USERPTR). */
+#include "capture_buffers.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstring>
+
+#include "dmabuf.h"
+
+namespace v4l2dmabuf {
+
+const char *memoryName(V4l2Memory memory)
+{
+	switch (memory) {
+	case V4l2Memory::Mmap:
+		return "MMAP";
+	case V4l2Memory::UserPtr:
+		return "USERPTR";
+	case V4l2Memory::DmaBuf:
+		return "DMABUF";
+	}
+	return "?";
+}
+
+int CaptureBuffers::requestImported(uint32_t n, V4l2Memory memory)
+{
+	int ret = queue_.requestBuffers(n, memory);
+	if (ret < 0)
+		return ret;
+	if (uint32_t(ret) < n) {
+		spa_log_error(log_, "%s: driver granted %d of %u %s buffers", device_.path().c_str(),
+			      ret, n, memoryName(memory));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int CaptureBuffers::allocateImported(struct spa_buffer **buffers, uint32_t n,
+				     const V4l2Format &fmt, const PlaneAllocator &allocator)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		Buffer &b = buffers_[i];
+		for (uint32_t p = 0; p < fmt.planes.size(); p++) {
+			UniqueFd fd;
+			uint32_t size = 0;
+			int ret = allocator(fmt.planes[p].bytesperline, fmt.planes[p].sizeimage, &fd, &size);
+			if (ret < 0) {
+				spa_log_error(log_, "%s: the allocator failed for buffer %u plane %u: %s",
+					      device_.path().c_str(), i, p, strerror(-ret));
+				return ret;
+			}
+			V4l2ImportPlane plane;
+			plane.fd = fd.get();
+			plane.length = size;
+			b.import.push_back(plane);
+
+			struct spa_data &d = buffers[i]->datas[p];
+			d.type = SPA_DATA_DmaBuf;
+			d.flags = SPA_DATA_FLAG_READABLE;
+			d.fd = fd.get();
+			d.mapoffset = 0;
+			d.maxsize = size;
+			d.data = nullptr;
+			b.allocated.push_back(std::move(fd));
+		}
+	}
+	int ret = requestImported(n, V4l2Memory::DmaBuf);
+	if (ret < 0)
+		return ret;
+	dataType_ = SPA_DATA_DmaBuf;
+	return 0;
+}
+
+/* Checks one given plane and says how it reaches the driver. */
+int CaptureBuffers::importPlane(uint32_t index, uint32_t plane, const struct spa_data &d,
+				const V4l2PlaneFormat &fmt, V4l2Memory *memory)
+{
+	const char *path = device_.path().c_str();
+	Buffer &b = buffers_[index];
+	V4l2ImportPlane imp;
+
+	if (d.type == SPA_DATA_DmaBuf) {
+		DmabufInfo info;
+		int ret = dmabufInfo(int(d.fd), &info);
+		if (ret < 0) {
+			spa_log_error(log_, "%s: buffer %u plane %u: fd %" PRId64 " is not a DMA-BUF",
+				      path, index, plane, d.fd);
+			return -EINVAL;
+		}
+		/* A capture queue writes from the start of the buffer: V4L2 takes
+		 * no offset from userspace there (data_offset is the driver's). */
+		if (d.mapoffset != 0) {
+			spa_log_error(log_, "%s: buffer %u plane %u: DMA-BUF at offset %u; "
+				      "V4L2 capture writes at offset 0", path, index, plane, d.mapoffset);
+			return -EINVAL;
+		}
+		if (info.size < fmt.sizeimage) {
+			spa_log_error(log_, "%s: buffer %u plane %u: DMA-BUF of %" PRIu64
+				      " bytes, the plane needs %u", path, index, plane, info.size,
+				      fmt.sizeimage);
+			return -EINVAL;
+		}
+		imp.fd = int(d.fd);
+		imp.length = uint32_t(SPA_MIN(info.size, uint64_t(UINT32_MAX)));
+		*memory = V4l2Memory::DmaBuf;
+	} else if (d.type == SPA_DATA_MemPtr || d.type == SPA_DATA_MemFd) {
+		void *data = d.data;
+		if (data == nullptr && d.type == SPA_DATA_MemFd) {
+			/* Map it ourselves; mmap wants a page-aligned offset. */
+			long page = sysconf(_SC_PAGESIZE);
+			uint32_t skew = d.mapoffset % page;
+			MemoryMap map;
+			int ret = map.map(int(d.fd), d.maxsize + skew, d.mapoffset - skew,
+					  PROT_READ | PROT_WRITE);
+			if (ret < 0) {
+				spa_log_error(log_, "%s: buffer %u plane %u: cannot map MemFd %" PRId64
+					      ": %s", path, index, plane, d.fd, strerror(-ret));
+				return -EINVAL;
+			}
+			data = map.data() + skew;
+			b.maps.push_back(std::move(map));
+		}
+		if (data == nullptr) {
+			spa_log_error(log_, "%s: buffer %u plane %u: no memory", path, index, plane);
+			return -EINVAL;
+		}
+		if (d.maxsize < fmt.sizeimage) {
+			spa_log_error(log_, "%s: buffer %u plane %u: %u bytes, the plane needs %u",
+				      path, index, plane, d.maxsize, fmt.sizeimage);
+			return -EINVAL;
+		}
+		imp.userptr = data;
+		imp.length = d.maxsize;
+		*memory = V4l2Memory::UserPtr;
+	} else {
+		spa_log_error(log_, "%s: buffer %u plane %u: data type %u cannot be imported",
+			      path, index, plane, d.type);
+		return -EINVAL;
+	}
+	b.import.push_back(imp);
+	return 0;
+}
+
+int CaptureBuffers::importGiven(struct spa_buffer **buffers, uint32_t n, const V4l2Format &fmt,
+				uint32_t driverCaps)
+{
+	const char *path = device_.path().c_str();
+	V4l2Memory memory = V4l2Memory::Mmap;
+	for (uint32_t i = 0; i < n; i++) {
+		for (uint32_t p = 0; p < fmt.planes.size(); p++) {
+			V4l2Memory m;
+			int ret = importPlane(i, p, buffers[i]->datas[p], fmt.planes[p], &m);
+			if (ret < 0)
+				return ret;
+			if (i + p > 0 && m != memory) {
+				spa_log_error(log_, "%s: buffers mix DMA-BUF and memory planes", path);
+				return -EINVAL;
+			}
+			memory = m;
+		}
+	}
+	uint32_t needed = memory == V4l2Memory::DmaBuf ? V4L2_BUF_CAP_SUPPORTS_DMABUF
+						       : V4L2_BUF_CAP_SUPPORTS_USERPTR;
+	if (!(driverCaps & needed)) {
+		spa_log_error(log_, "%s: the driver cannot import %s buffers (capabilities 0x%x)",
+			      path, memoryName(memory), driverCaps);
+		return -ENOTSUP;
+	}
+	int ret = requestImported(n, memory);
+	if (ret < 0)
+		return ret;
+	/* The host's datas stay as they are: the driver writes into them. */
+	dataType_ = buffers[0]->datas[0].type;
+	return 0;
+}
+
+} /* namespace v4l2dmabuf */

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* SourceNode: the I/O method settings (node properties and Props). */
+#include "source_node.h"
+
+#include <cerrno>
+
+#include <spa/pod/parser.h>
+#include <spa/utils/result.h>
+#include <spa/utils/string.h>
+
+#include "format_keys.h"
+
+namespace v4l2dmabuf {
+
+IoCapabilities SourceNode::ioCapabilities() const
+{
+	IoCapabilities caps;
+	caps.haveAllocator = static_cast<bool>(allocator_);
+	caps.canExport = driverCaps_ & V4L2_BUF_CAP_SUPPORTS_MMAP;
+	caps.canUserPtr = driverCaps_ & V4L2_BUF_CAP_SUPPORTS_USERPTR;
+	caps.canDmaBuf = driverCaps_ & V4L2_BUF_CAP_SUPPORTS_DMABUF;
+	return caps;
+}
+
+void SourceNode::updatePortFlags()
+{
+	uint64_t flags = SPA_PORT_FLAG_LIVE | SPA_PORT_FLAG_PHYSICAL | SPA_PORT_FLAG_TERMINAL;
+	if (ioModeAllocates(ioMode_, ioCapabilities()))
+		flags |= SPA_PORT_FLAG_CAN_ALLOC_BUFFERS;
+	if (flags != portInfo_.flags) {
+		portInfo_.flags = flags;
+		portChangeMask_ |= SPA_PORT_CHANGE_MASK_FLAGS;
+	}
+}
+
+int SourceNode::applyIoSettings(const char *ioMode, const char *allocator)
+{
+	const char *path = device_.path().c_str();
+	IoMode mode = ioMode_;
+	if (ioMode && *ioMode && !parseIoMode(ioMode, &mode)) {
+		spa_log_error(log_, "%s: unknown api.v4l2-dmabuf.io-mode '%s'", path, ioMode);
+		return -EINVAL;
+	}
+	PlaneAllocator newAllocator = allocator_;
+	std::string newPath = allocatorPath_;
+	if (allocator && allocatorPath_ != allocator) {
+		newAllocator = nullptr;
+		newPath = allocator;
+		if (*allocator) {
+			int ret = openAllocator(allocator, &newAllocator);
+			if (ret < 0) {
+				spa_log_error(log_, "%s: api.v4l2-dmabuf.allocator '%s' is unusable: %s",
+					      path, allocator, spa_strerror(ret));
+				return ret;
+			}
+		}
+	}
+	if (mode == IoMode::DmaBufImport && !newAllocator)
+		spa_log_warn(log_, "%s: io-mode dmabuf-import without an allocator: only a host that "
+			     "gives DmaBuf buffers can stream (PipeWire links give shared memory)", path);
+
+	ioMode_ = mode;
+	allocator_ = std::move(newAllocator);
+	allocatorPath_ = std::move(newPath);
+	updatePortFlags();
+	spa_log_info(log_, "%s: io-mode %s%s%s", path, ioModeName(ioMode_),
+		     allocator_ ? ", allocator " : "", allocatorPath_.c_str());
+	return 0;
+}
+
+int SourceNode::setProps(const struct spa_pod *param)
+{
+	const char *path = device_.path().c_str();
+	const char *device = nullptr, *ioMode = nullptr, *allocator = nullptr;
+
+	if (param == nullptr)
+		return 0;
+	if (spa_pod_parse_object(param, SPA_TYPE_OBJECT_Props, nullptr,
+				 SPA_PROP_device, SPA_POD_OPT_String(&device),
+				 V4L2_DMABUF_PROP_ioMode, SPA_POD_OPT_String(&ioMode),
+				 V4L2_DMABUF_PROP_allocator, SPA_POD_OPT_String(&allocator)) < 0) {
+		spa_log_error(log_, "%s: malformed Props", path);
+		return -EINVAL;
+	}
+	/* PipeWire sets Props from the node's properties when it loads it. */
+	if (device && device_.path() != device) {
+		spa_log_error(log_, "%s: the device of a node cannot change (asked for %s)", path,
+			      device);
+		return -EINVAL;
+	}
+	if (!ioMode && !allocator)
+		return 0;
+	bool changes = (ioMode && !spa_streq(ioMode, ioModeName(ioMode_))) ||
+		       (allocator && allocatorPath_ != allocator);
+	if (!changes)
+		return 0;
+	if (buffers_->count() > 0) {
+		spa_log_error(log_, "%s: the I/O method cannot change while buffers are allocated",
+			      path);
+		return -EBUSY;
+	}
+	int ret = applyIoSettings(ioMode, allocator);
+	if (ret < 0)
+		return ret;
+	/* The Buffers param and the port flags follow the new method. */
+	if (formatInfo_) {
+		IoCapabilities io = ioCapabilities();
+		offer_.dataTypes = ioModeDataTypes(resolveIoMode(ioMode_, io), io);
+		portParams_[kPortBuffers].flags ^= SPA_PARAM_INFO_SERIAL;
+		portChangeMask_ |= SPA_PORT_CHANGE_MASK_PARAMS;
+	}
+	nodeParams_[kNodeProps].flags ^= SPA_PARAM_INFO_SERIAL;
+	nodeChangeMask_ |= SPA_NODE_CHANGE_MASK_PARAMS;
+	emitNodeInfo(false);
+	emitPortInfo(false);
+	return 0;
+}
+
+} /* namespace v4l2dmabuf */
