@@ -25,6 +25,13 @@ struct CaptureOptions {
 	double timeoutSeconds = 30; /**< fail when the frames have not arrived by then */
 	std::string pngPath;       /**< write the last frame as RGB PNG here; empty: no PNG */
 	bool verbose = false;      /**< log negotiation and buffers to stderr */
+	/**
+	 * Set on the target node's Props before connecting (empty: leave as
+	 * is): its api.v4l2-dmabuf.io-mode and api.v4l2-dmabuf.allocator.
+	 * Needs a target; a node that refuses fails the session.
+	 */
+	std::string ioMode;
+	std::string allocator;
 	/** node.name of the capture stream (what pw-link calls it). */
 	std::string nodeName = "v4l2-dmabuf-capture";
 };

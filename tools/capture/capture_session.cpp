@@ -14,6 +14,7 @@
 #include <spa/utils/result.h>
 
 #include "buffer_mapping.h"
+#include "format_keys.h"
 #include "format_params.h"
 #include "frame_recorder.h"
 
@@ -46,6 +47,11 @@ struct PwLibrary {
 
 struct LoopDeleter { void operator()(pw_main_loop *l) { pw_main_loop_destroy(l); } };
 struct ContextDeleter { void operator()(pw_context *c) { pw_context_destroy(c); } };
+constexpr uint32_t kPropIoMode = V4L2_DMABUF_PROP_ioMode;
+constexpr uint32_t kPropAllocator = V4L2_DMABUF_PROP_allocator;
+constexpr int kSettingsRetryMs = 500;
+
+struct ProxyDeleter { void operator()(pw_proxy *p) { pw_proxy_destroy(p); } };
 struct CoreDeleter { void operator()(pw_core *c) { pw_core_disconnect(c); } };
 struct RegistryDeleter {
 	void operator()(pw_registry *r) { pw_proxy_destroy(reinterpret_cast<pw_proxy *>(r)); }
@@ -66,6 +72,7 @@ struct CaptureSession::Impl {
 	std::unique_ptr<pw_context, ContextDeleter> context;
 	std::unique_ptr<pw_core, CoreDeleter> core;
 	std::unique_ptr<pw_registry, RegistryDeleter> registry;
+	std::unique_ptr<pw_proxy, ProxyDeleter> nodeProxy; /* the target, to set Props */
 	std::unique_ptr<pw_stream, StreamDeleter> stream;
 	spa_hook coreListener{}, registryListener{}, streamListener{};
 	bool coreHooked = false, registryHooked = false, streamHooked = false;
@@ -75,6 +82,11 @@ struct CaptureSession::Impl {
 	std::map<pw_buffer *, MappedBuffer> buffers;
 
 	int syncSeq = 0;
+	uint32_t targetId = SPA_ID_INVALID;
+	int settingsSeq = -1;
+	bool settingsApplied = false;
+	bool settingsRetry = false; /* EBUSY: retryTimer asks again */
+	spa_source *retryTimer = nullptr;
 	bool synced = false, targetFound = false, connected = false, formatSeen = false;
 	bool done = false;
 	std::string streamState = "not connected";
@@ -114,7 +126,9 @@ struct CaptureSession::Impl {
 	/* PipeWire events */
 	void onCoreDone(uint32_t id, int seq);
 	void onCoreError(uint32_t id, int res, const char *message);
-	void onGlobal(const char *type, const spa_dict *props);
+	void onGlobal(uint32_t id, const char *type, const spa_dict *props);
+	bool wantsSettings() const;
+	void applySettings();
 	void onStateChanged(pw_stream_state state, const char *error);
 	void onParamChanged(uint32_t id, const spa_pod *param);
 	void onAddBuffer(pw_buffer *b);
@@ -175,8 +189,8 @@ bool CaptureSession::Impl::start()
 	static const pw_registry_events registryEvents = [] {
 		pw_registry_events e{};
 		e.version = PW_VERSION_REGISTRY_EVENTS;
-		e.global = [](void *d, uint32_t, uint32_t, const char *type, uint32_t,
-			      const spa_dict *props) { static_cast<Impl *>(d)->onGlobal(type, props); };
+		e.global = [](void *d, uint32_t id, uint32_t, const char *type, uint32_t,
+			      const spa_dict *props) { static_cast<Impl *>(d)->onGlobal(id, type, props); };
 		return e;
 	}();
 	registry.reset(pw_core_get_registry(core.get(), PW_VERSION_REGISTRY, 0));
@@ -188,6 +202,11 @@ bool CaptureSession::Impl::start()
 	registryHooked = true;
 	syncSeq = pw_core_sync(core.get(), PW_ID_CORE, 0);
 
+	retryTimer = pw_loop_add_timer(l, [](void *d, uint64_t) {
+		auto *self = static_cast<Impl *>(d);
+		if (self->settingsRetry && !self->done)
+			self->applySettings();
+	}, this);
 	timer = pw_loop_add_timer(l, [](void *d, uint64_t) { static_cast<Impl *>(d)->onTimeout(); },
 				  this);
 	timespec timeout;
@@ -200,7 +219,15 @@ bool CaptureSession::Impl::start()
 
 void CaptureSession::Impl::onCoreDone(uint32_t id, int seq)
 {
-	if (id != PW_ID_CORE || seq != syncSeq || synced)
+	if (id != PW_ID_CORE)
+		return;
+	if (seq == settingsSeq && !settingsApplied && !settingsRetry) {
+		settingsApplied = true;
+		log("node settings applied");
+		connectStream();
+		return;
+	}
+	if (seq != syncSeq || synced)
 		return;
 	synced = true;
 	if (opts.target.empty() || targetFound)
@@ -209,15 +236,57 @@ void CaptureSession::Impl::onCoreDone(uint32_t id, int seq)
 		log("target '%s' not present yet, waiting", opts.target.c_str());
 }
 
+bool CaptureSession::Impl::wantsSettings() const
+{
+	return !opts.ioMode.empty() || !opts.allocator.empty();
+}
+
+/* Sets the target's io-mode/allocator Props; the stream connects once the
+ * daemon answered (an error on the node proxy fails the session). */
+void CaptureSession::Impl::applySettings()
+{
+	settingsRetry = false;
+	nodeProxy.reset(static_cast<pw_proxy *>(pw_registry_bind(registry.get(), targetId,
+		PW_TYPE_INTERFACE_Node, PW_VERSION_NODE, 0)));
+	if (!nodeProxy) {
+		finish(false, std::string("cannot bind the target node: ") + strerror(errno));
+		return;
+	}
+	uint8_t buf[1024];
+	spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	spa_pod_frame f;
+	spa_pod_builder_push_object(&b, &f, SPA_TYPE_OBJECT_Props, SPA_PARAM_Props);
+	if (!opts.ioMode.empty())
+		spa_pod_builder_add(&b, kPropIoMode, SPA_POD_String(opts.ioMode.c_str()), 0);
+	if (!opts.allocator.empty())
+		spa_pod_builder_add(&b, kPropAllocator, SPA_POD_String(opts.allocator.c_str()), 0);
+	auto *param = static_cast<spa_pod *>(spa_pod_builder_pop(&b, &f));
+	log("setting io-mode '%s' allocator '%s' on the target", opts.ioMode.c_str(),
+	    opts.allocator.c_str());
+	pw_node_set_param(reinterpret_cast<pw_node *>(nodeProxy.get()), SPA_PARAM_Props, 0, param);
+	settingsSeq = pw_core_sync(core.get(), PW_ID_CORE, 0);
+}
+
 void CaptureSession::Impl::onCoreError(uint32_t id, int res, const char *message)
 {
 	log("core error on object %u: %s (%s)", id, message, spa_strerror(res));
-	if (id == PW_ID_CORE)
+	if (nodeProxy && id == pw_proxy_get_id(nodeProxy.get()) && res == -EBUSY) {
+		/* The node still holds the buffers of an earlier link; PipeWire
+		 * releases them when it suspends the idle node. Ask again. */
+		log("target busy, asking again in %d ms", kSettingsRetryMs);
+		settingsSeq = -1;
+		settingsRetry = true;
+		timespec t = {0, kSettingsRetryMs * 1000000L};
+		pw_loop_update_timer(pw_main_loop_get_loop(loop.get()), retryTimer, &t, nullptr, false);
+	} else if (nodeProxy && id == pw_proxy_get_id(nodeProxy.get()))
+		finish(false, std::string("the target refused io-mode/allocator: ") +
+				      (message ? message : "") + " (" + spa_strerror(res) + ")");
+	else if (id == PW_ID_CORE)
 		finish(false, std::string("PipeWire error: ") + (message ? message : "") + " (" +
 				      spa_strerror(res) + ")");
 }
 
-void CaptureSession::Impl::onGlobal(const char *type, const spa_dict *props)
+void CaptureSession::Impl::onGlobal(uint32_t id, const char *type, const spa_dict *props)
 {
 	if (opts.target.empty() || targetFound || strcmp(type, PW_TYPE_INTERFACE_Node) != 0 || !props)
 		return;
@@ -225,6 +294,7 @@ void CaptureSession::Impl::onGlobal(const char *type, const spa_dict *props)
 	const char *serial = spa_dict_lookup(props, PW_KEY_OBJECT_SERIAL);
 	if ((name && opts.target == name) || (serial && opts.target == serial)) {
 		targetFound = true;
+		targetId = id;
 		log("target found: node.name=%s object.serial=%s", name ? name : "-",
 		    serial ? serial : "-");
 		if (synced)
@@ -236,6 +306,11 @@ void CaptureSession::Impl::connectStream()
 {
 	if (connected || done)
 		return;
+	if (wantsSettings() && !settingsApplied) {
+		if (settingsSeq < 0)
+			applySettings();
+		return;
+	}
 	connected = true;
 
 	pw_properties *props = pw_properties_new(PW_KEY_MEDIA_TYPE, "Video", PW_KEY_MEDIA_CATEGORY,
@@ -424,13 +499,17 @@ void CaptureSession::Impl::teardown()
 	if (registryHooked)
 		spa_hook_remove(&registryListener);
 	registryHooked = false;
+	nodeProxy.reset();
 	registry.reset();
 	if (coreHooked)
 		spa_hook_remove(&coreListener);
 	coreHooked = false;
 	if (timer && loop)
 		pw_loop_destroy_source(pw_main_loop_get_loop(loop.get()), timer);
+	if (retryTimer && loop)
+		pw_loop_destroy_source(pw_main_loop_get_loop(loop.get()), retryTimer);
 	timer = nullptr;
+	retryTimer = nullptr;
 	core.reset();
 	context.reset();
 	loop.reset();

@@ -34,6 +34,10 @@ void usage(FILE *out, const char *argv0)
 		"  --png FILE           write the last frame, converted to RGB, as a PNG\n"
 		"  --json FILE          write the summary as JSON ('-' for stdout)\n"
 		"  --node-name NAME     node.name of the capture stream (default v4l2-dmabuf-capture)\n"
+		"  --io-mode MODE       set the target's api.v4l2-dmabuf.io-mode first\n"
+		"                       (auto, dmabuf, mmap, dmabuf-import, userptr)\n"
+		"  --allocator PATH     set the target's api.v4l2-dmabuf.allocator first\n"
+		"                       (a DRM node, e.g. /dev/dri/renderD128: dmabuf-import)\n"
 		"  --verbose            log negotiation and buffers to stderr\n"
 		"  --help               this text\n\n"
 		"Exit status: 0 when the frames arrived in time, 1 otherwise, 2 on bad usage.\n",
@@ -51,7 +55,7 @@ void usage(FILE *out, const char *argv0)
 
 int main(int argc, char **argv)
 {
-	enum { Target = 256, Format, Size, Framerate, DataTypes, Frames, Timeout, Png, Json, NodeName, Verbose, Help };
+	enum { Target = 256, Format, Size, Framerate, DataTypes, Frames, Timeout, Png, Json, NodeName, IoMode, Allocator, Verbose, Help };
 	static const option longOptions[] = {
 		{"target", required_argument, nullptr, Target},
 		{"format", required_argument, nullptr, Format},
@@ -63,6 +67,8 @@ int main(int argc, char **argv)
 		{"png", required_argument, nullptr, Png},
 		{"json", required_argument, nullptr, Json},
 		{"node-name", required_argument, nullptr, NodeName},
+		{"io-mode", required_argument, nullptr, IoMode},
+		{"allocator", required_argument, nullptr, Allocator},
 		{"verbose", no_argument, nullptr, Verbose},
 		{"help", no_argument, nullptr, Help},
 		{nullptr, 0, nullptr, 0},
@@ -102,6 +108,8 @@ int main(int argc, char **argv)
 		case Png: opts.pngPath = arg; break;
 		case Json: jsonPath = arg; break;
 		case NodeName: opts.nodeName = arg; break;
+		case IoMode: opts.ioMode = arg; break;
+		case Allocator: opts.allocator = arg; break;
 		case Verbose: opts.verbose = true; break;
 		case Help: usage(stdout, argv[0]); return 0;
 		default: usage(stderr, argv[0]); return 2;
@@ -109,6 +117,8 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		badUsage(argv[0], std::string("unexpected argument '") + argv[optind] + "'");
+	if ((!opts.ioMode.empty() || !opts.allocator.empty()) && opts.target.empty())
+		badUsage(argv[0], "--io-mode and --allocator need --target");
 
 	CaptureResult result = CaptureSession(opts).run();
 
