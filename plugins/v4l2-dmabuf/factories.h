@@ -3,6 +3,8 @@
 
 #include <spa/support/plugin.h>
 
+#include "v4l2_properties.h"
+
 namespace v4l2dmabuf {
 
 /** Factory name of the source node: a public name users put in configs. */
@@ -14,5 +16,19 @@ inline constexpr const char kSourceFactoryName[] = "api.v4l2-dmabuf.source";
  * negative errno when the device cannot be opened as a capture device.
  */
 extern const struct spa_handle_factory sourceFactory;
+
+/**
+ * `api.v4l2-dmabuf.device` (kDeviceFactoryName, v4l2_properties.h): a
+ * spa_device for one capture node (`api.v4l2.path`) that emits one
+ * `api.v4l2-dmabuf.source` node object. See V4l2DeviceObject.
+ */
+extern const struct spa_handle_factory deviceFactory;
+
+/**
+ * `api.v4l2-dmabuf.enum.udev` (kUdevFactoryName): a spa_device that emits
+ * one `api.v4l2-dmabuf.device` object per video capture node and follows
+ * hotplug and access changes. Needs the host's main loop. See UdevMonitor.
+ */
+extern const struct spa_handle_factory udevFactory;
 
 } /* namespace v4l2dmabuf */

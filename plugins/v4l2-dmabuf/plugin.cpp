@@ -20,6 +20,12 @@ extern "C" SPA_EXPORT int spa_handle_factory_enum(const struct spa_handle_factor
 	case 0:
 		*factory = &v4l2dmabuf::sourceFactory;
 		break;
+	case 1:
+		*factory = &v4l2dmabuf::deviceFactory;
+		break;
+	case 2:
+		*factory = &v4l2dmabuf::udevFactory;
+		break;
 	default:
 		return 0;
 	}

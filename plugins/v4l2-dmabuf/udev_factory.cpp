@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+#include <spa/utils/keys.h>
+
+#include "device_handle.h"
+#include "factories.h"
+#include "udev_monitor.h"
+
+namespace v4l2dmabuf {
+
+namespace {
+
+using Handle = DeviceHandle<UdevMonitor>;
+
+const struct spa_dict_item kInfoItems[] = {
+	{SPA_KEY_FACTORY_AUTHOR, "pipewire-v4l2-dmabuf maintainers"},
+	{SPA_KEY_FACTORY_DESCRIPTION,
+	 "Finds V4L2 capture nodes with udev and offers them as api.v4l2-dmabuf.device objects"},
+	{SPA_KEY_FACTORY_USAGE, "[api.v4l2-dmabuf.udev.events=udev|kernel]"},
+};
+const struct spa_dict kInfo = SPA_DICT_INIT_ARRAY(kInfoItems);
+
+} /* namespace */
+
+const struct spa_handle_factory udevFactory = {
+	SPA_VERSION_HANDLE_FACTORY,
+	kUdevFactoryName,
+	&kInfo,
+	Handle::getSize,
+	Handle::init,
+	Handle::enumInterfaceInfo,
+};
+
+} /* namespace v4l2dmabuf */

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+#include "v4l2_device_object.h"
+
+#include <cerrno>
+#include <vector>
+
+#include <spa/monitor/utils.h>
+#include <spa/node/node.h>
+#include <spa/utils/keys.h>
+#include <spa/utils/result.h>
+
+#include "v4l2_device.h"
+
+namespace v4l2dmabuf {
+
+namespace {
+
+/* Points @p items into @p props (which must outlive the dict). */
+struct spa_dict toDict(const PropertyList &props, std::vector<struct spa_dict_item> *items)
+{
+	items->clear();
+	for (const auto &[key, value] : props.items())
+		items->push_back(SPA_DICT_ITEM_INIT(key.c_str(), value.c_str()));
+	return SPA_DICT_INIT(items->data(), static_cast<uint32_t>(items->size()));
+}
+
+} /* namespace */
+
+struct V4l2DeviceObjectMethods {
+	static V4l2DeviceObject *self(void *object) { return static_cast<V4l2DeviceObject *>(object); }
+	static int addListener(void *o, struct spa_hook *l, const struct spa_device_events *e, void *d)
+	{
+		spa_return_val_if_fail(o != nullptr && l != nullptr && e != nullptr, -EINVAL);
+		return self(o)->addListener(l, e, d);
+	}
+	static int sync(void *o, int seq)
+	{
+		spa_return_val_if_fail(o != nullptr, -EINVAL);
+		return self(o)->sync(seq);
+	}
+	static int enumParams(void *, int, uint32_t, uint32_t, uint32_t, const struct spa_pod *)
+	{
+		return -ENOTSUP;
+	}
+	static int setParam(void *, uint32_t, uint32_t, const struct spa_pod *) { return -ENOTSUP; }
+
+	static constexpr struct spa_device_methods table = {
+		SPA_VERSION_DEVICE_METHODS, addListener, sync, enumParams, setParam,
+	};
+};
+
+V4l2DeviceObject::V4l2DeviceObject()
+{
+	spa_zero(device_);
+	device_.iface.type = SPA_TYPE_INTERFACE_Device;
+	device_.iface.version = SPA_VERSION_DEVICE;
+	device_.iface.cb.funcs = &V4l2DeviceObjectMethods::table;
+	device_.iface.cb.data = this;
+	spa_hook_list_init(&hooks_);
+}
+
+int V4l2DeviceObject::init(const struct spa_dict *info, const struct spa_support *support,
+			   uint32_t nSupport)
+{
+	log_ = static_cast<struct spa_log *>(spa_support_find(support, nSupport, SPA_TYPE_INTERFACE_Log));
+	const char *path = info ? spa_dict_lookup(info, SPA_KEY_API_V4L2_PATH) : nullptr;
+	if (path == nullptr || *path == '\0') {
+		spa_log_error(log_, "v4l2-dmabuf device: property %s is required", SPA_KEY_API_V4L2_PATH);
+		return -EINVAL;
+	}
+	path_ = path;
+	const struct spa_dict_item *item;
+	spa_dict_for_each(item, info)
+		given_.set(item->key, item->value ? item->value : "");
+	return 0;
+}
+
+int V4l2DeviceObject::addListener(struct spa_hook *listener, const struct spa_device_events *events,
+				  void *data)
+{
+	V4l2Device v4l2;
+	struct spa_log *log = log_;
+	v4l2.setLogSink([log](LogLevel level, const std::string &m) {
+		if (level == LogLevel::Error)
+			spa_log_error(log, "%s", m.c_str());
+		else
+			spa_log_debug(log, "%s", m.c_str());
+	});
+	int ret = v4l2.open(path_);
+	if (ret < 0) {
+		spa_log_error(log_, "%s: cannot open as a capture device: %s", path_.c_str(),
+			      spa_strerror(ret));
+		return ret;
+	}
+	PropertyList deviceProps = deviceInfoProperties(given_, path_, v4l2.capability());
+	PropertyList sourceProps = sourceObjectProperties(deviceProps);
+	v4l2.close();
+
+	struct spa_hook_list save;
+	spa_hook_list_isolate(&hooks_, &save, listener, events, data);
+
+	std::vector<struct spa_dict_item> deviceItems, sourceItems;
+	struct spa_dict deviceDict = toDict(deviceProps, &deviceItems);
+	struct spa_device_info info = SPA_DEVICE_INFO_INIT();
+	info.change_mask = SPA_DEVICE_CHANGE_MASK_FLAGS | SPA_DEVICE_CHANGE_MASK_PROPS;
+	info.props = &deviceDict;
+	spa_device_emit_info(&hooks_, &info);
+
+	struct spa_dict sourceDict = toDict(sourceProps, &sourceItems);
+	struct spa_device_object_info object = SPA_DEVICE_OBJECT_INFO_INIT();
+	object.type = SPA_TYPE_INTERFACE_Node;
+	object.factory_name = "api.v4l2-dmabuf.source";
+	object.change_mask = SPA_DEVICE_OBJECT_CHANGE_MASK_FLAGS | SPA_DEVICE_OBJECT_CHANGE_MASK_PROPS;
+	object.props = &sourceDict;
+	spa_device_emit_object_info(&hooks_, 0, &object);
+
+	spa_hook_list_join(&hooks_, &save);
+	spa_log_info(log_, "%s: device with source %s", path_.c_str(),
+		     sourceProps.get("node.name")->c_str());
+	return 0;
+}
+
+int V4l2DeviceObject::sync(int seq)
+{
+	spa_device_emit_result(&hooks_, seq, 0, 0, nullptr);
+	return 0;
+}
+
+} /* namespace v4l2dmabuf */
