@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "drm_allocator.h"
-#include "fd_helpers.h"
+#include "../common/fd_helpers.h"
 
 using namespace v4l2dmabuf;
-using drmtest::countOpenFds;
+using fdcheck::countOpenFds;
 
 namespace {
 

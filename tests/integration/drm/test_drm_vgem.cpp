@@ -33,15 +33,15 @@
 #include <vector>
 
 #include "drm_allocator.h"
-#include "fd_helpers.h"
+#include "../common/fd_helpers.h"
 #include "memory_map.h"
 #include "v4l2_buffer_queue.h"
 #include "v4l2_device.h"
 #include "vivid.h"
 
 using namespace v4l2dmabuf;
-using drmtest::countOpenFds;
-using drmtest::dmabufExporter;
+using fdcheck::countOpenFds;
+using fdcheck::dmabufExporter;
 
 namespace {
 

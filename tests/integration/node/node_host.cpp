@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "node_host.h"
 
-#include <dirent.h>
 #include <dlfcn.h>
 
 #include <cerrno>
@@ -135,6 +134,28 @@ int NodeHost::useBuffers(uint32_t n, uint32_t datas, uint32_t typeMask, uint32_t
 	return spa_node_port_use_buffers(node_, SPA_DIRECTION_OUTPUT, 0, flags, buffers_, n);
 }
 
+int NodeHost::giveBuffers(uint32_t n, uint32_t datas, const DataFiller &fill)
+{
+	int ret = useBuffers(0, datas, 0, 0);
+	if (ret < 0)
+		return ret;
+	io_ = SPA_IO_BUFFERS_INIT;
+	spa_node_port_set_io(node_, SPA_DIRECTION_OUTPUT, 0, SPA_IO_Buffers, &io_, sizeof(io_));
+	struct spa_meta metas[1] = {{SPA_META_Header, sizeof(struct spa_meta_header), nullptr}};
+	std::vector<struct spa_data> d(datas);
+	std::vector<uint32_t> aligns(datas, 16);
+	for (auto &x : d)
+		x = {};
+	free(buffers_);
+	buffers_ = spa_buffer_alloc_array(n, SPA_BUFFER_ALLOC_FLAG_NO_DATA, 1, metas, datas, d.data(),
+					  aligns.data());
+	nBuffers_ = n;
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t p = 0; p < datas; p++)
+			fill(i, p, &buffers_[i]->datas[p]);
+	return spa_node_port_use_buffers(node_, SPA_DIRECTION_OUTPUT, 0, 0, buffers_, n);
+}
+
 int NodeHost::start()
 {
 	struct spa_command cmd = SPA_NODE_COMMAND_INIT(SPA_NODE_COMMAND_Start);
@@ -192,27 +213,4 @@ void NodeHost::clearFrames()
 {
 	std::lock_guard<std::mutex> lock(mutex_);
 	frames_.clear();
-}
-
-int countOpenFds()
-{
-	int n = 0;
-	DIR *d = opendir("/proc/self/fd");
-	if (!d)
-		return -errno;
-	while (struct dirent *e = readdir(d))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the DIR's own fd */
-}
-
-std::string dmabufExporter(int fd)
-{
-	std::ifstream in("/proc/self/fdinfo/" + std::to_string(fd));
-	std::string line;
-	while (std::getline(in, line))
-		if (line.rfind("exp_name:", 0) == 0)
-			return line.substr(line.find_first_not_of(" \t", 9));
-	return "";
 }

@@ -16,6 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "../common/fd_helpers.h"
+
+using fdcheck::countOpenFds;
+using fdcheck::dmabufExporter;
+
 /**
  * Hosts one node of the plugin the way PipeWire does, without a daemon:
  * dlopen()s the built module, finds a factory through
@@ -60,6 +65,13 @@ public:
 	 */
 	int useBuffers(uint32_t n, uint32_t datas, uint32_t typeMask,
 		       uint32_t flags = SPA_NODE_BUFFERS_FLAG_ALLOC);
+	/** Fills data @p plane of buffer @p buffer before port_use_buffers. */
+	using DataFiller = std::function<void(uint32_t buffer, uint32_t plane, struct spa_data *d)>;
+	/**
+	 * Gives the node @p n buffers of @p datas datas that the host made
+	 * (no SPA_NODE_BUFFERS_FLAG_ALLOC), each data filled by @p fill.
+	 */
+	int giveBuffers(uint32_t n, uint32_t datas, const DataFiller &fill);
 	/** Buffers given last by useBuffers(). */
 	struct spa_buffer **buffers() const { return buffers_; }
 	uint32_t bufferCount() const { return nBuffers_; }
@@ -92,9 +104,3 @@ private:
 	std::condition_variable cond_;
 	std::vector<Frame> frames_;
 };
-
-/** Open fds of this process (entries of /proc/self/fd). */
-int countOpenFds();
-
-/** The `exp_name:` of a DMA-BUF fd from /proc/self/fdinfo, or "". */
-std::string dmabufExporter(int fd);

@@ -15,23 +15,15 @@
 #include "v4l2_buffer_queue.h"
 #include "v4l2_device.h"
 
+#include "../common/fd_helpers.h"
+
+using fdcheck::countOpenFds;
+using fdcheck::dmabufExporter;
+
 using namespace v4l2dmabuf;
 
 namespace {
 
-int countOpenFds()
-{
-	int n = 0;
-	DIR *dir = opendir("/proc/self/fd");
-	if (!dir)
-		return -1;
-	while (struct dirent *e = readdir(dir)) {
-		if (e->d_name[0] != '.')
-			n++;
-	}
-	closedir(dir);
-	return n - 1; /* the DIR's own fd */
-}
 
 } /* namespace */
 

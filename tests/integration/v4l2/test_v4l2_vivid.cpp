@@ -29,6 +29,11 @@
 #include "v4l2_buffer_queue.h"
 #include "v4l2_device.h"
 
+#include "../common/fd_helpers.h"
+
+using fdcheck::countOpenFds;
+using fdcheck::dmabufExporter;
+
 using namespace v4l2dmabuf;
 
 namespace {
@@ -59,33 +64,7 @@ void logToStderr(LogLevel level, const std::string &msg)
 	fprintf(stderr, "[v4l2] %s\n", msg.c_str());
 }
 
-int countOpenFds()
-{
-	int n = 0;
-	DIR *dir = opendir("/proc/self/fd");
-	if (!dir)
-		return -1;
-	while (struct dirent *e = readdir(dir)) {
-		if (e->d_name[0] != '.')
-			n++;
-	}
-	closedir(dir);
-	return n - 1; /* the DIR's own fd */
-}
 
-/* The value of the "exp_name:" line of /proc/self/fdinfo/<fd>, or "". */
-std::string dmabufExporter(int fd)
-{
-	std::ifstream in("/proc/self/fdinfo/" + std::to_string(fd));
-	std::string line;
-	while (std::getline(in, line)) {
-		if (line.rfind("exp_name:", 0) == 0) {
-			size_t p = line.find_first_not_of(" \t", 9);
-			return p == std::string::npos ? "" : line.substr(p);
-		}
-	}
-	return "";
-}
 
 /* "Test Pattern" -> "test_pattern", as v4l2-ctl names controls. */
 std::string controlKey(const char *name)

@@ -1,17 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
-/*
- * fd bookkeeping for the DRM allocator tests. (The node tests have their own
- * countOpenFds() in node_host.cpp, tied to the SPA host: not reused here.)
- */
+/* fd bookkeeping shared by the integration tests: leak checks, exporters. */
 
 #include <dirent.h>
 
 #include <fstream>
 #include <string>
 
-namespace drmtest {
+namespace fdcheck {
 
 /** Open fds of this process (entries of /proc/self/fd), -1 if unreadable. */
 inline int countOpenFds()
@@ -41,4 +38,4 @@ inline std::string dmabufExporter(int fd)
 	return "";
 }
 
-} /* namespace drmtest */
+} /* namespace fdcheck */
