@@ -1,0 +1,115 @@
+-- pipewire-v4l2-dmabuf: WirePlumber 0.4 monitor script.
+--
+-- api.v4l2-dmabuf.enum.udev (loaded here, in WirePlumber's process) offers
+-- one api.v4l2-dmabuf.device per V4L2 capture node; each device (also in
+-- this process, exported to PipeWire) offers one api.v4l2-dmabuf.source
+-- node, which is created in the PipeWire daemon with "spa-node-factory".
+-- Both processes must map api.v4l2-dmabuf.* to this plugin before the stock
+-- api.v4l2.* (tools/write-pipewire-conf writes both main configs).
+--
+-- Arguments (from v4l2_dmabuf_monitor in main.lua.d): properties of the
+-- udev object, and rules { matches = ..., apply_properties = ... } applied
+-- to devices and nodes; device.disabled / node.disabled skip an object.
+
+local args = ... or {}
+
+-- Each rule's matches become Interest objects once.
+local rules = {}
+for _, rule in ipairs(args.rules or {}) do
+  local interests = {}
+  for _, match in ipairs(rule.matches or {}) do
+    local constraints = { type = "properties" }
+    for _, c in ipairs(match) do
+      c.type = "pw"
+      constraints[#constraints + 1] = Constraint(c)
+    end
+    interests[#interests + 1] = Interest(constraints)
+  end
+  rules[#rules + 1] = { interests = interests, apply = rule.apply_properties or {} }
+end
+
+local function applyRules(props)
+  for _, rule in ipairs(rules) do
+    for _, interest in ipairs(rule.interests) do
+      if interest:matches(props) then
+        for k, v in pairs(rule.apply) do
+          props[k] = v
+        end
+        break
+      end
+    end
+  end
+end
+
+-- A name no other object managed by @parent has yet: NAME, NAME.2, NAME.3 ...
+local function uniqueName(parent, id, key, name)
+  local taken = {}
+  for other = 0, id - 1 do
+    local obj = parent:get_managed_object(other)
+    if obj and obj.properties[key] then
+      taken[obj.properties[key]] = true
+    end
+  end
+  if not taken[name] then
+    return name
+  end
+  local n = 2
+  while taken[name .. "." .. n] do
+    n = n + 1
+  end
+  return name .. "." .. n
+end
+
+-- The device's node: its properties come from api.v4l2-dmabuf.device
+-- (node.name v4l2_input.*, media.class Video/Source, media.role Camera).
+local function createSource(device, id, type, factory, props)
+  props["device.id"] = device["bound-id"]
+  props["factory.name"] = factory
+  props["node.name"] = uniqueName(device, id, "node.name", props["node.name"] or "v4l2_input")
+  -- A camera is not paused when idle (same as the stock monitor).
+  props["node.pause-on-idle"] = false
+  if props["priority.session"] == nil then
+    -- Lower /dev/videoN numbers first: the built-in camera is usually video0.
+    local n = tonumber((props["api.v4l2.path"] or ""):match("^/dev/video(%d+)$") or "")
+    props["priority.session"] = 1000 - 10 * (n or 90)
+  end
+  applyRules(props)
+  if props["node.disabled"] then
+    Log.info("v4l2-dmabuf: node " .. props["node.name"] .. " disabled by a rule")
+    return
+  end
+  local node = Node("spa-node-factory", props)
+  node:activate(Feature.Proxy.BOUND)
+  device:store_managed_object(id, node)
+end
+
+local function createDevice(monitor, id, type, factory, props)
+  props["device.name"] = uniqueName(monitor, id, "device.name",
+    props["device.name"] or ("v4l2_device.video" .. id))
+  props["device.description"] = props["device.description"]
+    or props["device.product.name"] or props["api.v4l2.path"]
+  applyRules(props)
+  if props["device.disabled"] then
+    Log.info("v4l2-dmabuf: device " .. props["device.name"] .. " disabled by a rule")
+    return
+  end
+  local device = SpaDevice(factory, props)
+  if not device then
+    Log.warning("v4l2-dmabuf: cannot create " .. factory .. " for " .. tostring(props["api.v4l2.path"]))
+    return
+  end
+  device:connect("create-object", createSource)
+  device:activate(Feature.SpaDevice.ENABLED | Feature.Proxy.BOUND)
+  monitor:store_managed_object(id, device)
+end
+
+-- Not local: the monitor (and with it every device and node) lives as long
+-- as this script; a local would be garbage-collected once the chunk returns.
+monitor = SpaDevice("api.v4l2-dmabuf.enum.udev", args.properties or {})
+if monitor then
+  monitor:connect("create-object", createDevice)
+  monitor:activate(Feature.SpaDevice.ENABLED)
+else
+  Log.warning("v4l2-dmabuf: api.v4l2-dmabuf.enum.udev not found: is api.v4l2-dmabuf.* "
+    .. "mapped before api.v4l2.* in wireplumber.conf (tools/write-pipewire-conf)?")
+end
