@@ -258,3 +258,61 @@ TEST_CASE("bad input through the daemon: clear errors, no crash, no leaked fd", 
 	CHECK(runCommand("pw-cli info 0 >/dev/null 2>&1", &out) == 0);
 	CHECK(daemonFdCount() == fdsBefore);
 }
+
+TEST_CASE("allocator mode: the client's planes are vgem's, the pixels vivid's", "[pipeline][import]")
+{
+	REQUIRE(vivid::setSolidPattern(vivid::kSinglePlanar, vivid::kRed) == 0);
+	REQUIRE(vivid::setSolidPattern(vivid::kMultiPlanar, vivid::kRed) == 0);
+
+	struct Case {
+		const char *target, *format;
+		uint32_t planes;
+	};
+	for (const Case &c : {Case{kSp, "YUYV", 1}, Case{kMp, "NV12M", 2}, Case{kMp, "YUV420M", 3}}) {
+		INFO(c.format);
+		CaptureOptions o = options(c.target, c.format, 640, 480, 25, 20);
+		o.ioMode = "dmabuf-import";
+		o.allocator = "/dev/dri/renderD128";
+		o.dataTypes = 1u << SPA_DATA_DmaBuf;
+		CaptureResult r = CaptureSession(o).run();
+		requireOk(r);
+		checkPlanes(r, c.planes, "DmaBuf");
+		/* vgem exports as "drm"; the export path's planes say videobuf2. */
+		for (const PlaneReport &p : r.planes)
+			CHECK(p.exporter == "drm");
+		checkRedYuv(r);
+	}
+}
+
+TEST_CASE("userptr: through a normal link the driver writes into PipeWire's shared memory",
+	  "[pipeline][import]")
+{
+	REQUIRE(vivid::setSolidPattern(vivid::kMultiPlanar, vivid::kRed) == 0);
+	CaptureOptions o = options(kMp, "NV12M", 640, 480, 25, 20);
+	o.ioMode = "userptr";
+	CaptureResult r = CaptureSession(o).run();
+	requireOk(r);
+	CHECK(r.datasPerBufferSeen == std::vector<uint32_t>{2});
+	REQUIRE(r.planes.size() == 2);
+	for (const PlaneReport &p : r.planes)
+		CHECK(p.exporter.empty()); /* shared memory, not a DMA-BUF */
+	checkRedYuv(r);
+}
+
+TEST_CASE("a bad allocator is refused with its reason and the node keeps exporting",
+	  "[pipeline][import][bad-input]")
+{
+	CaptureOptions bad = options(kMp, "NV12M", 640, 480, 25, 5);
+	bad.allocator = "/dev/null";
+	bad.timeoutSeconds = 20;
+	CaptureResult r = CaptureSession(bad).run();
+	CHECK_FALSE(r.ok);
+	CHECK(r.error.find("No such device") != std::string::npos);
+
+	CaptureOptions good = options(kMp, "NV12M", 640, 480, 25, 10);
+	good.ioMode = "dmabuf";
+	CaptureResult g = CaptureSession(good).run();
+	requireOk(g);
+	checkPlanes(g, 2, "DmaBuf");
+	CHECK(g.planes[0].exporter.find("videobuf2") == 0);
+}
