@@ -29,6 +29,15 @@ struct LatencyStats {
 };
 
 /**
+ * CPU time of the consumer process, user + system (getrusage RUSAGE_SELF),
+ * in milliseconds; -1 when not measured.
+ */
+struct CpuTimes {
+	double runMs = -1;       /**< from process start to the end of the session */
+	double streamingMs = -1; /**< from the first frame to the last one asked for */
+};
+
+/**
  * The outcome of one capture session: what was negotiated, what arrived,
  * and how. @ref ok is false when the session failed; @ref error then says
  * why, and the other fields hold what was learnt before the failure.
@@ -60,6 +69,7 @@ struct CaptureResult {
 	/* Timing */
 	LatencyStats latency;
 	double timeToFirstFrameMs = -1; /**< from pw_stream_connect(); -1 if no frame */
+	CpuTimes consumerCpu;            /**< this process's CPU time (per frame: divide by frames) */
 
 	/* Last frame */
 	std::vector<ChannelMean> means; /**< per colour component; empty for encoded formats */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "capture_session.h"
 
+#include <sys/resource.h>
 #include <time.h>
 
 #include <cerrno>
@@ -27,6 +28,16 @@ int64_t monotonicNs()
 	timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+/* user + system CPU time of this process so far, in milliseconds. */
+double processCpuMs()
+{
+	rusage ru{};
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return -1;
+	return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	       double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
 /* " DmaBuf MemFd" for a mask of 1 << SPA_DATA_* bits. */
@@ -89,6 +100,7 @@ struct CaptureSession::Impl {
 	spa_source *retryTimer = nullptr;
 	bool synced = false, targetFound = false, connected = false, formatSeen = false;
 	bool done = false;
+	double cpuAtFirstFrameMs = -1; /* processCpuMs() when the first frame arrived */
 	std::string streamState = "not connected";
 
 	explicit Impl(CaptureOptions o) : opts(std::move(o)) {}
@@ -454,10 +466,15 @@ void CaptureSession::Impl::onProcess()
 	while ((b = pw_stream_dequeue_buffer(stream.get())) != nullptr) {
 		if (!done && b->user_data) {
 			bool last = recorder.frames() + 1 >= opts.frames;
+			if (recorder.frames() == 0)
+				cpuAtFirstFrameMs = processCpuMs();
 			recorder.addFrame(*b->buffer, *static_cast<MappedBuffer *>(b->user_data),
 					  monotonicNs(), last);
-			if (recorder.frames() >= opts.frames)
+			if (recorder.frames() >= opts.frames) {
+				if (cpuAtFirstFrameMs >= 0)
+					result.consumerCpu.streamingMs = processCpuMs() - cpuAtFirstFrameMs;
 				finish(true);
+			}
 		}
 		pw_stream_queue_buffer(stream.get(), b);
 	}
@@ -532,6 +549,7 @@ CaptureResult CaptureSession::run()
 	s.done = true; /* events during teardown change nothing */
 	s.teardown();
 	s.recorder.finish(s.opts.pngPath, &s.result);
+	s.result.consumerCpu.runMs = processCpuMs();
 	return s.result;
 }
 

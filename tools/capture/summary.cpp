@@ -88,6 +88,9 @@ std::string summaryJson(const CaptureResult &r)
 	  << ", \"max\": " << number(r.latency.maxMs) << "},\n";
 	o << "  \"time_to_first_frame_ms\": "
 	  << (r.timeToFirstFrameMs < 0 ? "null" : number(r.timeToFirstFrameMs)) << ",\n";
+	o << "  \"consumer_cpu_ms\": {\"run\": "
+	  << (r.consumerCpu.runMs < 0 ? "null" : number(r.consumerCpu.runMs)) << ", \"streaming\": "
+	  << (r.consumerCpu.streamingMs < 0 ? "null" : number(r.consumerCpu.streamingMs)) << "},\n";
 	o << "  \"means\": {";
 	for (size_t i = 0; i < r.means.size(); i++)
 		o << (i ? ", " : "") << jsonString(r.means[i].name) << ": " << number(r.means[i].mean);
@@ -128,6 +131,10 @@ std::string summaryText(const CaptureResult &r)
 		  << number(r.latency.p99Ms) << " max " << number(r.latency.maxMs) << "\n";
 	if (r.timeToFirstFrameMs >= 0)
 		o << "first frame after " << number(r.timeToFirstFrameMs) << " ms\n";
+	if (r.consumerCpu.runMs >= 0)
+		o << "consumer CPU ms: " << number(r.consumerCpu.runMs) << " in all, "
+		  << (r.consumerCpu.streamingMs < 0 ? "-" : number(r.consumerCpu.streamingMs))
+		  << " from the first to the last frame\n";
 	if (!r.means.empty()) {
 		o << "means:";
 		for (const ChannelMean &m : r.means)

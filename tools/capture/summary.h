@@ -14,7 +14,8 @@ namespace v4l2dmabuf::capture {
  * bad_chunks, buffers, data_types [names], datas_per_buffer [counts],
  * planes [{data_type, stride, chunk_offset, chunk_size, maxsize,
  * map_offset, exporter}], latency_ms {samples, p50, p99, max},
- * time_to_first_frame_ms (null if no frame), means {component: value},
+ * time_to_first_frame_ms (null if no frame), consumer_cpu_ms {run,
+ * streaming} (null when not measured), means {component: value},
  * png (path or null), png_note.
  */
 std::string summaryJson(const CaptureResult &result);

@@ -46,6 +46,7 @@ CaptureResult sampleResult()
 		    {"DmaBuf", 640, 0, 153600, 153600, 0, "vivid"}};
 	r.latency = {60, 1.5, 3.25, 4};
 	r.timeToFirstFrameMs = 120.5;
+	r.consumerCpu = {250.25, 42.5};
 	r.means = {{"Y", 235}, {"Cb", 128}, {"Cr", 128}};
 	r.pngPath = "/tmp/last.png";
 	return r;
@@ -76,6 +77,7 @@ TEST_CASE("JSON summary carries every field", "[summary]")
 	CHECK(contains(json, "\"latency_ms\": {\"samples\": 60, \"p50\": 1.500, \"p99\": 3.250, "
 			     "\"max\": 4.000}"));
 	CHECK(contains(json, "\"time_to_first_frame_ms\": 120.500"));
+	CHECK(contains(json, "\"consumer_cpu_ms\": {\"run\": 250.250, \"streaming\": 42.500}"));
 	CHECK(contains(json, "\"means\": {\"Y\": 235.000, \"Cb\": 128.000, \"Cr\": 128.000}"));
 	CHECK(contains(json, "\"png\": \"/tmp/last.png\""));
 
@@ -97,6 +99,7 @@ TEST_CASE("JSON summary of a failure", "[summary]")
 	CHECK(contains(json, "\"error\": \"stream error: \\\"no target\\\"\""));
 	CHECK(contains(json, "\"planes\": [],"));
 	CHECK(contains(json, "\"time_to_first_frame_ms\": null"));
+	CHECK(contains(json, "\"consumer_cpu_ms\": {\"run\": null, \"streaming\": null}"));
 	CHECK(contains(json, "\"png\": null"));
 	CHECK(contains(summaryText(r), "FAILED: stream error"));
 }
