@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cerrno>
 
+#include <spa/debug/types.h>
 #include <spa/pod/iter.h>
 #include <spa/utils/defs.h>
 
@@ -298,9 +299,11 @@ int ControlProps::setProps(const struct spa_pod *props, bool *changed)
 		std::string what = controlPropName(c->name);
 		int64_t value;
 		if (parseControlValue(&prop->value, *c, &value) < 0) {
-			device_.log(LogLevel::Error, "controls: " + what + ": a value of SPA type " +
-				    std::to_string(SPA_POD_TYPE(&prop->value)) + " does not fit a " +
-				    controlTypeName(c->type) + " control");
+			const char *type = spa_debug_type_find_short_name(spa_types,
+									   SPA_POD_TYPE(&prop->value));
+			device_.log(LogLevel::Error, "controls: " + what + ": a " +
+				    (type ? type : "?") + " value does not fit control type " +
+				    controlTypeName(c->type));
 			return -EINVAL;
 		}
 		if (c->readOnly()) {
