@@ -19,7 +19,7 @@ set yrange [90:101]
 plot for [i=0:5] tsv using (column(2+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
 set title "daemon (pipewire) CPU per frame, ms (no daemon for raw)"
 set yrange [0:*]
-plot for [i=0:5] tsv using (column(8+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
+plot for [i=0:4] tsv using (column(8+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
 set title "consumer CPU per frame, ms"
 plot for [i=0:5] tsv using (column(14+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
 set title "latency p50, ms: arrival - V4L2 timestamp (vivid stamps ahead: negative)"

@@ -115,7 +115,6 @@ def figures(scen, producer, raw_dir):
         return {"scenario": scen, "producer": producer, "status": "missing",
                 "why": "the daemon figures of the run were not recorded"}
     f["daemon_cpu"] = dmn["daemon_cpu_ms"] / frames
-    f["daemon_sched"] = dmn.get("daemon_sched_ms", 0) / frames
     f["memory"] = "/".join(cap.get("data_types") or []) or "?"
     f["planes"] = (cap.get("datas_per_buffer") or [None])[0]
     exporters = sorted({p.get("exporter", "") for p in cap.get("planes", [])})
@@ -181,7 +180,8 @@ def targets(rows):
 
 def markdown(rows, guest, host):
     lines = []
-    lines.append(f"Measured {host.get('date', '?')} on {host.get('machine', '?')}, "
+    lines.append(f"Measured {host.get('date', '?')} at commit {host.get('commit', '?')} "
+                 f"on {host.get('machine', '?')}, "
                  f"in the test VM (qemu TCG, {guest.get('cpus', '?')} vCPUs, kernel "
                  f"{guest.get('kernel', '?')}, PipeWire {guest.get('pipewire', '?')}). "
                  f"Host load average {host.get('load_before', '?')} before, "
