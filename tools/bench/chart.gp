@@ -9,20 +9,20 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set grid ytics
-set key top left horizontal font "sans,9"
+set key below horizontal font "sans,9"
 set xtics rotate by -15 font "sans,9"
 titles = "plugin-dmabuf plugin-mmap plugin-dmabuf-import plugin-userptr stock-api.v4l2 raw-V4L2"
 colors = "#1f77b4 #6baed6 #2ca02c #98df8a #d62728 #7f7f7f"
 set multiplot layout 2,2 title "V4L2 capture benchmark (vivid in qemu TCG: compare ratios within a panel, not absolute values)"
 set title "frames delivered / captured (sequence span), %"
-set yrange [90:101]
-plot for [i=0:5] tsv using (column(2+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
+set yrange [80:101]
+plot for [i=0:5] tsv skip 1 using (column(2+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
 set title "daemon (pipewire) CPU per frame, ms (no daemon for raw)"
 set yrange [0:*]
-plot for [i=0:4] tsv using (column(8+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
+plot for [i=0:4] tsv skip 1 using (column(8+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
 set title "consumer CPU per frame, ms"
-plot for [i=0:5] tsv using (column(14+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
-set title "latency p50, ms: arrival - V4L2 timestamp (vivid stamps ahead: negative)"
+plot for [i=0:5] tsv skip 1 using (column(14+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
+set title "latency p99, ms: arrival - V4L2 timestamp (vivid stamps ahead: can be negative)"
 set yrange [*:*]
-plot for [i=0:5] tsv using (column(20+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
+plot for [i=0:5] tsv skip 1 using (column(26+i)):xtic(1) title word(titles, i+1) lc rgb word(colors, i+1)
 unset multiplot

@@ -238,7 +238,7 @@ def markdown(rows, guest, host):
 
 def chart_tsv(rows):
     """One row per scenario, one column per producer and figure ('?' = none)."""
-    keys = ["delivered_ratio", "daemon_cpu", "consumer_cpu", "lat_p50"]
+    keys = ["delivered_ratio", "daemon_cpu", "consumer_cpu", "lat_p50", "lat_p99"]
     head = ["scenario"] + [f"{k}:{p}" for k in keys for p, _ in PRODUCERS]
     out = ["\t".join(head)]
     for scen, _ in SCENARIOS:
