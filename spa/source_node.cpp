@@ -79,6 +79,8 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 		     uint32_t nSupport)
 {
 	log_ = static_cast<struct spa_log *>(spa_support_find(support, nSupport, SPA_TYPE_INTERFACE_Log));
+	mainLoop_ = static_cast<struct spa_loop *>(
+		spa_support_find(support, nSupport, SPA_TYPE_INTERFACE_Loop));
 	dataLoop_ = static_cast<struct spa_loop *>(
 		spa_support_find(support, nSupport, SPA_TYPE_INTERFACE_DataLoop));
 	if (dataLoop_ == nullptr) {
@@ -99,6 +101,9 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 		return ret;
 	}
 	buffers_ = std::make_unique<CaptureBuffers>(device_, log_);
+	ret = controls_.refresh();
+	if (ret < 0)
+		spa_log_warn(log_, "%s: cannot list controls: %s", path, spa_strerror(ret));
 	ret = applyIoSettings(spa_dict_lookup(info, "api.v4l2-dmabuf.io-mode"),
 			      spa_dict_lookup(info, "api.v4l2-dmabuf.allocator"));
 	if (ret < 0)
@@ -302,18 +307,22 @@ int SourceNode::enumParams(int seq, uint32_t id, uint32_t start, uint32_t num,
 					SPA_PROP_INFO_description, SPA_POD_String(
 						"DRM device to allocate DMA-BUFs from (dmabuf-import)"),
 					SPA_PROP_INFO_type, SPA_POD_String(allocatorPath_.c_str())));
-			return nullptr;
+			/* Then one PropInfo per V4L2 control. */
+			return controls_.buildPropInfo(b, id, i - 4);
 		});
 	case SPA_PARAM_Props:
 		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) -> struct spa_pod * {
 			if (i != 0)
 				return nullptr;
-			return static_cast<struct spa_pod *>(spa_pod_builder_add_object(b,
-				SPA_TYPE_OBJECT_Props, id,
+			struct spa_pod_frame f;
+			spa_pod_builder_push_object(b, &f, SPA_TYPE_OBJECT_Props, id);
+			spa_pod_builder_add(b,
 				SPA_PROP_device, SPA_POD_String(path.c_str()),
 				SPA_PROP_deviceName, SPA_POD_String(card.c_str()),
 				V4L2_DMABUF_PROP_ioMode, SPA_POD_String(ioModeName(ioMode_)),
-				V4L2_DMABUF_PROP_allocator, SPA_POD_String(allocatorPath_.c_str())));
+				V4L2_DMABUF_PROP_allocator, SPA_POD_String(allocatorPath_.c_str()), 0);
+			controls_.addProps(b);
+			return static_cast<struct spa_pod *>(spa_pod_builder_pop(b, &f));
 		});
 	case SPA_PARAM_IO:
 		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) -> struct spa_pod * {

@@ -18,6 +18,7 @@
 
 #include "buffer_params.h"
 #include "capture_buffers.h"
+#include "controls.h"
 #include "format_table.h"
 #include "io_mode.h"
 #include "v4l2_device.h"
@@ -97,6 +98,9 @@ private:
 	void onFdEvents(uint32_t rmask);
 	void updateClock(const V4l2DequeuedBuffer &frame);
 	void handleDeviceError(int err);
+	void reportDeviceError();
+	static int doReportDeviceError(struct spa_loop *loop, bool async, uint32_t seq,
+				       const void *data, size_t size, void *userData);
 	int setProps(const struct spa_pod *param);
 	int applyIoSettings(const char *ioMode, const char *allocator);
 	int openAllocator(const std::string &path, PlaneAllocator *allocator);
@@ -110,10 +114,12 @@ private:
 	struct spa_node node_;
 	struct spa_log *log_ = nullptr;
 	struct spa_loop *dataLoop_ = nullptr;
+	struct spa_loop *mainLoop_ = nullptr; /* may be absent: then errors are reported in place */
 	struct spa_hook_list hooks_;
 	struct spa_callbacks callbacks_ = {};
 
 	V4l2Device device_;
+	ControlProps controls_{device_}; /* V4L2 controls as Props; after device_ */
 	std::unique_ptr<CaptureBuffers> buffers_;
 	std::vector<FormatChoice> formats_;
 	std::vector<std::pair<std::string, std::string>> props_;
@@ -138,6 +144,7 @@ private:
 	struct spa_source source_ = {};
 	bool sourceAdded_ = false;
 	bool started_ = false;
+	int deviceError_ = 0; /* set on the data loop when capture failed for good */
 
 	uint64_t nodeChangeMask_ = 0;
 	uint64_t portChangeMask_ = 0;

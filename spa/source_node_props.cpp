@@ -82,6 +82,16 @@ int SourceNode::setProps(const struct spa_pod *param)
 		spa_log_error(log_, "%s: malformed Props", path);
 		return -EINVAL;
 	}
+	/* V4L2 controls first: all checked, then written at once, or none. */
+	bool controlsChanged = false;
+	int ret = controls_.setProps(param, &controlsChanged);
+	if (ret < 0)
+		return ret;
+	if (controlsChanged) {
+		nodeParams_[kNodeProps].flags ^= SPA_PARAM_INFO_SERIAL;
+		nodeChangeMask_ |= SPA_NODE_CHANGE_MASK_PARAMS;
+		emitNodeInfo(false);
+	}
 	/* PipeWire sets Props from the node's properties when it loads it. */
 	if (device && device_.path() != device) {
 		spa_log_error(log_, "%s: the device of a node cannot change (asked for %s)", path,
@@ -99,7 +109,7 @@ int SourceNode::setProps(const struct spa_pod *param)
 			      path);
 		return -EBUSY;
 	}
-	int ret = applyIoSettings(ioMode, allocator);
+	ret = applyIoSettings(ioMode, allocator);
 	if (ret < 0)
 		return ret;
 	/* The Buffers param and the port flags follow the new method. */

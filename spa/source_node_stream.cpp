@@ -5,7 +5,9 @@
 #include <cerrno>
 #include <cmath>
 
+#include <spa/node/event.h>
 #include <spa/node/utils.h>
+#include <spa/utils/type.h>
 #include <spa/utils/result.h>
 
 #include "format_pod.h"
@@ -196,6 +198,11 @@ int SourceNode::start()
 {
 	if (started_)
 		return 0;
+	if (deviceError_ == -ENODEV) {
+		spa_log_error(log_, "%s: the device is gone", device_.path().c_str());
+		return -ENODEV;
+	}
+	deviceError_ = 0;
 	if (!formatInfo_ || buffers_->count() == 0) {
 		spa_log_error(log_, "%s: start without format or buffers", device_.path().c_str());
 		return -EIO;
@@ -237,14 +244,49 @@ void SourceNode::updateClock(const V4l2DequeuedBuffer &frame)
 	clock_->next_nsec = frame.timestampNs + period;
 }
 
+/*
+ * On the data loop: the device is gone (ENODEV on unplug) or its queue
+ * failed for good (EPIPE). Stop polling it at once, then tell the host on
+ * the main loop: an Error event puts the PipeWire node in the error state;
+ * WirePlumber sends linked streams an error when the monitor removes the
+ * device. The buffers stay until the host releases them (use_buffers(0)):
+ * a consumer may still hold one, and DMA-BUF memory outlives the device.
+ */
 void SourceNode::handleDeviceError(int err)
 {
-	spa_log_error(log_, "%s: capture stopped: %s", device_.path().c_str(), spa_strerror(err));
-	/* On the data loop already: stop polling a device that will not recover. */
 	if (sourceAdded_) {
 		spa_loop_remove_source(dataLoop_, &source_);
 		sourceAdded_ = false;
 	}
+	deviceError_ = err;
+	if (mainLoop_)
+		spa_loop_invoke(mainLoop_, doReportDeviceError, 0, nullptr, 0, false, this);
+	else
+		reportDeviceError();
+}
+
+int SourceNode::doReportDeviceError(struct spa_loop *, bool, uint32_t, const void *, size_t,
+				    void *data)
+{
+	static_cast<SourceNode *>(data)->reportDeviceError();
+	return 0;
+}
+
+void SourceNode::reportDeviceError()
+{
+	spa_log_error(log_, "%s: capture stopped: %s", device_.path().c_str(),
+		      spa_strerror(deviceError_));
+	if (buffers_)
+		buffers_->stop();
+	started_ = false;
+	/* By hand: 0.3.65's SPA_EVENT_INIT names an undefined SPA_TYPE_OBJECT. */
+	struct spa_event event;
+	spa_zero(event);
+	event.pod.size = sizeof(struct spa_event_body);
+	event.pod.type = SPA_TYPE_Object;
+	event.body.body.type = SPA_TYPE_EVENT_Node;
+	event.body.body.id = SPA_NODE_EVENT_Error;
+	spa_node_emit_event(&hooks_, &event);
 }
 
 void SourceNode::onFdEvents(uint32_t rmask)
