@@ -33,6 +33,8 @@ NodeHost::~NodeHost()
 		pause();
 		spa_node_port_use_buffers(node_, SPA_DIRECTION_OUTPUT, 0, 0, nullptr, 0);
 	}
+	if (listening_)
+		spa_hook_remove(&listener_);
 	if (handle_) {
 		spa_handle_clear(handle_);
 		free(handle_);
@@ -87,6 +89,10 @@ int NodeHost::load(const char *factoryName, const std::map<std::string, std::str
 		return ret;
 	node_ = static_cast<struct spa_node *>(iface);
 	spa_node_set_callbacks(node_, &callbacks_, this);
+	events_.version = SPA_VERSION_NODE_EVENTS;
+	events_.event = onEvent;
+	spa_node_add_listener(node_, &listener_, &events_, this);
+	listening_ = true;
 	return 0;
 }
 
@@ -166,6 +172,25 @@ int NodeHost::pause()
 {
 	struct spa_command cmd = SPA_NODE_COMMAND_INIT(SPA_NODE_COMMAND_Pause);
 	return spa_node_send_command(node_, &cmd);
+}
+
+void NodeHost::onEvent(void *data, const struct spa_event *event)
+{
+	auto *self = static_cast<NodeHost *>(data);
+	if (SPA_NODE_EVENT_ID(event) != SPA_NODE_EVENT_Error)
+		return;
+	{
+		std::lock_guard<std::mutex> lock(self->mutex_);
+		self->errorEvents_++;
+	}
+	self->cond_.notify_all();
+}
+
+bool NodeHost::waitErrorEvent(int timeoutMs)
+{
+	std::unique_lock<std::mutex> lock(mutex_);
+	return cond_.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+			      [&] { return errorEvents_ > 0; });
 }
 
 int NodeHost::onReady(void *data, int status)

@@ -84,10 +84,13 @@ public:
 	 */
 	std::vector<Frame> waitFrames(size_t count, int timeoutMs);
 	void setFrameHook(FrameHook hook) { hook_ = std::move(hook); }
+	/** Waits up to @p timeoutMs ms for a SPA_NODE_EVENT_Error; true if one came. */
+	bool waitErrorEvent(int timeoutMs);
 	void clearFrames();
 
 private:
 	static int onReady(void *data, int status);
+	static void onEvent(void *data, const struct spa_event *event);
 	void ready();
 
 	void *dl_ = nullptr;
@@ -98,6 +101,10 @@ private:
 	struct spa_buffer **buffers_ = nullptr;
 	uint32_t nBuffers_ = 0;
 	struct spa_node_callbacks callbacks_ = {};
+	struct spa_node_events events_ = {};
+	struct spa_hook listener_ = {};
+	bool listening_ = false;
+	int errorEvents_ = 0;
 
 	FrameHook hook_;
 	std::mutex mutex_;

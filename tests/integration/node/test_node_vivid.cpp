@@ -6,6 +6,8 @@
  */
 #include <spa/pod/parser.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <set>
 
 #include "node_test_util.h"
@@ -216,5 +218,36 @@ TEST_CASE("DmaBuf: every plane is a videobuf2 export; cycles leak no fd", "[node
 
 	/* Releasing the buffers closes every exported fd. */
 	REQUIRE(host.useBuffers(0, 2, 0) == 0);
+	CHECK(countOpenFds() == fdsBefore);
+}
+
+/* Last, and run on its own: vivid's disconnect unregisters the instance for the rest of the boot. */
+TEST_CASE("unplug while streaming: an error event, no crash, no leaked fd", "[.][unplug]")
+{
+	int fdsBefore = countOpenFds();
+	{
+		NodeHost host;
+		REQUIRE(host.load(kFactory, deviceProps(vivid::kMultiPlanar)) == 0);
+		uint8_t buf[1024];
+		struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+		REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_NV12, 640, 480, 2, 25)) == 0);
+		REQUIRE(host.useBuffers(4, 2, 1u << SPA_DATA_DmaBuf) == 0);
+		REQUIRE(host.start() == 0);
+		REQUIRE(host.waitFrames(3, 10000).size() >= 3);
+
+		/* vivid's "disconnect" button behaves as an unplug: ioctls answer ENODEV. */
+		REQUIRE(std::system("v4l2-ctl -d /dev/video4 -c disconnect=1") == 0);
+		auto t0 = std::chrono::steady_clock::now();
+		CHECK(host.waitErrorEvent(1000));
+		auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+			std::chrono::steady_clock::now() - t0).count();
+		INFO("error event after " << ms << " ms");
+		CHECK(ms < 1000);
+
+		/* The node refuses to start again and lets go of everything. */
+		CHECK(host.start() == -ENODEV);
+		CHECK(host.pause() == 0);
+		CHECK(host.useBuffers(0, 2, 0) == 0);
+	}
 	CHECK(countOpenFds() == fdsBefore);
 }

@@ -316,3 +316,36 @@ TEST_CASE("a bad allocator is refused with its reason and the node keeps exporti
 	checkPlanes(g, 2, "DmaBuf");
 	CHECK(g.planes[0].exporter.find("videobuf2") == 0);
 }
+
+TEST_CASE("controls: pw-cli set-param changes the V4L2 control; bad writes are refused",
+	  "[pipeline][controls]")
+{
+	std::string out;
+	REQUIRE(runCommand("pw-cli ls Node | awk '/^\\tid /{id=$2} /node.name = \"vivid-sp\"/{print id}' "
+			   "| tr -d ,", &out) == 0);
+	const std::string id = out.substr(0, out.find_first_of("\n"));
+	REQUIRE(!id.empty());
+	auto deviceBrightness = [] {
+		std::string v;
+		runCommand("v4l2-ctl -d /dev/video0 -C brightness", &v);
+		return v;
+	};
+
+	out.clear();
+	REQUIRE(runCommand("pw-cli set-param " + id + " Props '{ brightness: 200 }' 2>&1", &out) == 0);
+	CHECK(deviceBrightness() == "brightness: 200\n");
+	out.clear();
+	REQUIRE(runCommand("pw-cli enum-params " + id + " Props 2>&1 | grep -A1 'Props:brightness'", &out) == 0);
+	CHECK(out.find("Int 200") != std::string::npos);
+
+	/* Out of range (vivid's brightness is 0..255): the kernel would clamp
+	 * it silently; the node refuses it and says so in the daemon's log. */
+	out.clear();
+	runCommand("pw-cli set-param " + id + " Props '{ brightness: 300 }' 2>&1", &out);
+	CHECK(deviceBrightness() == "brightness: 200\n");
+	const char *logs = getenv("V4L2_DMABUF_SESSION_LOGS");
+	REQUIRE(logs);
+	out.clear();
+	runCommand(std::string("grep -c 'controls: .*brightness' ") + logs + "/pipewire.log", &out);
+	CHECK(atoi(out.c_str()) >= 1);
+}
