@@ -48,9 +48,6 @@ struct AllocConfig {
  * Ready (dequeued, waiting for the graph), Outstanding (with the consumer).
  * Everything but use/clear/start/stop runs on the data loop.
  */
-/** "MMAP", "USERPTR", "DMABUF" for logs. */
-const char *memoryName(V4l2Memory memory);
-
 class CaptureBuffers
 {
 public:

@@ -12,19 +12,6 @@
 
 namespace v4l2dmabuf {
 
-const char *memoryName(V4l2Memory memory)
-{
-	switch (memory) {
-	case V4l2Memory::Mmap:
-		return "MMAP";
-	case V4l2Memory::UserPtr:
-		return "USERPTR";
-	case V4l2Memory::DmaBuf:
-		return "DMABUF";
-	}
-	return "?";
-}
-
 int CaptureBuffers::requestImported(uint32_t n, V4l2Memory memory)
 {
 	int ret = queue_.requestBuffers(n, memory);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "udev_monitor.h"
+#include "spa_device_methods.h"
 
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -41,36 +42,9 @@ const char *orEmpty(const char *s)
 
 } /* namespace */
 
-struct UdevMonitorMethods {
-	static UdevMonitor *self(void *object) { return static_cast<UdevMonitor *>(object); }
-	static int addListener(void *o, struct spa_hook *l, const struct spa_device_events *e, void *d)
-	{
-		spa_return_val_if_fail(o != nullptr && l != nullptr && e != nullptr, -EINVAL);
-		return self(o)->addListener(l, e, d);
-	}
-	static int sync(void *o, int seq)
-	{
-		spa_return_val_if_fail(o != nullptr, -EINVAL);
-		return self(o)->sync(seq);
-	}
-	static int enumParams(void *, int, uint32_t, uint32_t, uint32_t, const struct spa_pod *)
-	{
-		return -ENOTSUP;
-	}
-	static int setParam(void *, uint32_t, uint32_t, const struct spa_pod *) { return -ENOTSUP; }
-
-	static constexpr struct spa_device_methods table = {
-		SPA_VERSION_DEVICE_METHODS, addListener, sync, enumParams, setParam,
-	};
-};
-
 UdevMonitor::UdevMonitor()
 {
-	spa_zero(device_);
-	device_.iface.type = SPA_TYPE_INTERFACE_Device;
-	device_.iface.version = SPA_VERSION_DEVICE;
-	device_.iface.cb.funcs = &UdevMonitorMethods::table;
-	device_.iface.cb.data = this;
+	bindSpaDevice(&device_, this);
 	spa_hook_list_init(&hooks_);
 }
 

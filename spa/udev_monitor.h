@@ -87,7 +87,7 @@ private:
 		std::vector<PropertyList::Item> emittedProps; /* what listeners last got */
 	};
 
-	friend struct UdevMonitorMethods;
+	template<typename> friend struct SpaDeviceMethods;
 
 	int addListener(struct spa_hook *listener, const struct spa_device_events *events, void *data);
 	int sync(int seq);

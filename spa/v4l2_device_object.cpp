@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "v4l2_device_object.h"
+#include "spa_device_methods.h"
 
 #include <cerrno>
 #include <vector>
@@ -26,36 +27,9 @@ struct spa_dict toDict(const PropertyList &props, std::vector<struct spa_dict_it
 
 } /* namespace */
 
-struct V4l2DeviceObjectMethods {
-	static V4l2DeviceObject *self(void *object) { return static_cast<V4l2DeviceObject *>(object); }
-	static int addListener(void *o, struct spa_hook *l, const struct spa_device_events *e, void *d)
-	{
-		spa_return_val_if_fail(o != nullptr && l != nullptr && e != nullptr, -EINVAL);
-		return self(o)->addListener(l, e, d);
-	}
-	static int sync(void *o, int seq)
-	{
-		spa_return_val_if_fail(o != nullptr, -EINVAL);
-		return self(o)->sync(seq);
-	}
-	static int enumParams(void *, int, uint32_t, uint32_t, uint32_t, const struct spa_pod *)
-	{
-		return -ENOTSUP;
-	}
-	static int setParam(void *, uint32_t, uint32_t, const struct spa_pod *) { return -ENOTSUP; }
-
-	static constexpr struct spa_device_methods table = {
-		SPA_VERSION_DEVICE_METHODS, addListener, sync, enumParams, setParam,
-	};
-};
-
 V4l2DeviceObject::V4l2DeviceObject()
 {
-	spa_zero(device_);
-	device_.iface.type = SPA_TYPE_INTERFACE_Device;
-	device_.iface.version = SPA_VERSION_DEVICE;
-	device_.iface.cb.funcs = &V4l2DeviceObjectMethods::table;
-	device_.iface.cb.data = this;
+	bindSpaDevice(&device_, this);
 	spa_hook_list_init(&hooks_);
 }
 

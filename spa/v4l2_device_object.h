@@ -36,7 +36,7 @@ public:
 	struct spa_device *device() { return &device_; }
 
 private:
-	friend struct V4l2DeviceObjectMethods;
+	template<typename> friend struct SpaDeviceMethods;
 
 	/** @return 0, or V4l2Device::open()'s error (-ENOENT, -EACCES, -ENODEV, ...). */
 	int addListener(struct spa_hook *listener, const struct spa_device_events *events, void *data);

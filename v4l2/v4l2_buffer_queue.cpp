@@ -35,19 +35,6 @@ std::string hex(uint32_t v)
 	return buf;
 }
 
-const char *memoryName(V4l2Memory memory)
-{
-	switch (memory) {
-	case V4l2Memory::Mmap:
-		return "MMAP";
-	case V4l2Memory::UserPtr:
-		return "USERPTR";
-	case V4l2Memory::DmaBuf:
-		return "DMABUF";
-	}
-	return "?";
-}
-
 /*
  * A v4l2_buffer for @p type/@p memory/@p index, with @p planes wired in
  * for the multi-planar API.
@@ -67,6 +54,20 @@ void initBuffer(struct v4l2_buffer *buf, struct v4l2_plane *planes, uint32_t typ
 }
 
 } /* namespace */
+
+const char *memoryName(V4l2Memory memory)
+{
+	switch (memory) {
+	case V4l2Memory::Mmap:
+		return "MMAP";
+	case V4l2Memory::UserPtr:
+		return "USERPTR";
+	case V4l2Memory::DmaBuf:
+		return "DMABUF";
+	}
+	return "?";
+}
+
 
 V4l2BufferQueue::V4l2BufferQueue(V4l2Device &device) : device_(device) {}
 

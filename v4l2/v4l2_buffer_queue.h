@@ -20,6 +20,9 @@ enum class V4l2Memory : uint32_t {
 	DmaBuf = V4L2_MEMORY_DMABUF,   /**< imported DMA-BUF fds */
 };
 
+/** "MMAP", "USERPTR", "DMABUF": enum v4l2_memory's names, for logs. */
+const char *memoryName(V4l2Memory memory);
+
 /** Buffer counts the driver really accepts, probed with REQBUFS. */
 struct V4l2BufferCounts {
 	uint32_t min = 0; /**< the fewest buffers the driver will stream with */
