@@ -113,13 +113,17 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 		spa_log_warn(log_, "%s: no format this plugin knows", path);
 
 	const V4l2Capability &caps = device_.capability();
+	/* A device object (api.v4l2-dmabuf.device) names the node for the
+	 * desktop; the card name is only the fallback. */
+	const char *description = spa_dict_lookup(info, "node.description");
+	const char *nick = spa_dict_lookup(info, "node.nick");
 	props_ = {
 		{SPA_KEY_DEVICE_API, "v4l2"},
 		{SPA_KEY_MEDIA_CLASS, "Video/Source"},
 		{SPA_KEY_MEDIA_ROLE, "Camera"},
 		{SPA_KEY_NODE_DRIVER, "true"},
-		{"node.description", caps.card},
-		{"node.nick", caps.card},
+		{"node.description", description && *description ? description : caps.card},
+		{"node.nick", nick && *nick ? nick : caps.card},
 		{SPA_KEY_OBJECT_PATH, std::string("v4l2:") + path},
 		{SPA_KEY_API_V4L2_PATH, path},
 		{SPA_KEY_API_V4L2_CAP_DRIVER, caps.driver},

@@ -91,6 +91,7 @@ int NodeHost::load(const char *factoryName, const std::map<std::string, std::str
 	spa_node_set_callbacks(node_, &callbacks_, this);
 	events_.version = SPA_VERSION_NODE_EVENTS;
 	events_.event = onEvent;
+	events_.info = onInfo;
 	spa_node_add_listener(node_, &listener_, &events_, this);
 	listening_ = true;
 	return 0;
@@ -172,6 +173,16 @@ int NodeHost::pause()
 {
 	struct spa_command cmd = SPA_NODE_COMMAND_INIT(SPA_NODE_COMMAND_Pause);
 	return spa_node_send_command(node_, &cmd);
+}
+
+void NodeHost::onInfo(void *data, const struct spa_node_info *info)
+{
+	auto *self = static_cast<NodeHost *>(data);
+	if (!(info->change_mask & SPA_NODE_CHANGE_MASK_PROPS) || info->props == nullptr)
+		return;
+	const struct spa_dict_item *item;
+	spa_dict_for_each(item, info->props)
+		self->nodeProps_[item->key] = item->value;
 }
 
 void NodeHost::onEvent(void *data, const struct spa_event *event)

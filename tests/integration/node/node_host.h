@@ -84,6 +84,8 @@ public:
 	 */
 	std::vector<Frame> waitFrames(size_t count, int timeoutMs);
 	void setFrameHook(FrameHook hook) { hook_ = std::move(hook); }
+	/** The node's properties from its last info event (after load()). */
+	const std::map<std::string, std::string> &nodeProps() const { return nodeProps_; }
 	/** Waits up to @p timeoutMs ms for a SPA_NODE_EVENT_Error; true if one came. */
 	bool waitErrorEvent(int timeoutMs);
 	void clearFrames();
@@ -91,6 +93,7 @@ public:
 private:
 	static int onReady(void *data, int status);
 	static void onEvent(void *data, const struct spa_event *event);
+	static void onInfo(void *data, const struct spa_node_info *info);
 	void ready();
 
 	void *dl_ = nullptr;
@@ -105,6 +108,7 @@ private:
 	struct spa_hook listener_ = {};
 	bool listening_ = false;
 	int errorEvents_ = 0;
+	std::map<std::string, std::string> nodeProps_;
 
 	FrameHook hook_;
 	std::mutex mutex_;

@@ -31,6 +31,24 @@ TEST_CASE("bad device paths are refused with the right errno and no fd leak", "[
 	CHECK(countOpenFds() == before);
 }
 
+TEST_CASE("node properties: a camera for the desktop, named by its device object if any", "[node]")
+{
+	NodeHost plain, named;
+	REQUIRE(plain.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
+	CHECK(plain.nodeProps().at("media.class") == "Video/Source");
+	CHECK(plain.nodeProps().at("media.role") == "Camera");
+	CHECK(plain.nodeProps().at("node.driver") == "true");
+	CHECK(plain.nodeProps().at("node.description") == "vivid");
+	CHECK(plain.nodeProps().at("api.v4l2.path") == vivid::kSinglePlanar);
+
+	auto props = deviceProps(vivid::kSinglePlanar);
+	props["node.description"] = "Front Camera";
+	props["node.nick"] = "front";
+	REQUIRE(named.load(kFactory, props) == 0);
+	CHECK(named.nodeProps().at("node.description") == "Front Camera");
+	CHECK(named.nodeProps().at("node.nick") == "front");
+}
+
 TEST_CASE("EnumFormat reflects the device: no modifier, memory planes per layout", "[node]")
 {
 	NodeHost sp, mp;
