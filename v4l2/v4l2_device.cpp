@@ -383,24 +383,33 @@ int V4l2Device::parmIoctl(unsigned long request, struct v4l2_streamparm *parm) c
 	return ret;
 }
 
+/*
+ * VIDIOC_G_PARM into @p parm, -ENOTTY when the driver has no frame-rate
+ * control (no G_PARM, or no V4L2_CAP_TIMEPERFRAME): common, so not an error.
+ */
+int V4l2Device::getParm(struct v4l2_streamparm *parm) const
+{
+	*parm = {};
+	int ret = parmIoctl(VIDIOC_G_PARM, parm);
+	if (ret == -EINVAL || ret == -ENOTTY ||
+	    (ret >= 0 && !(parm->parm.capture.capability & V4L2_CAP_TIMEPERFRAME))) {
+		log(LogLevel::Debug, "no frame interval control (V4L2_CAP_TIMEPERFRAME)");
+		return -ENOTTY;
+	}
+	if (ret < 0)
+		log(LogLevel::Error, "VIDIOC_G_PARM failed: " + errnoString(ret));
+	return ret < 0 ? ret : 0;
+}
+
 int V4l2Device::getFrameInterval(V4l2Fraction *interval) const
 {
 	if (!interval)
 		return -EINVAL;
 
-	struct v4l2_streamparm parm = {};
-	int ret = parmIoctl(VIDIOC_G_PARM, &parm);
-	if (ret < 0) {
-		if (ret == -EINVAL)
-			ret = -ENOTTY;
-		log(LogLevel::Error, "VIDIOC_G_PARM failed: " + errnoString(ret));
+	struct v4l2_streamparm parm;
+	int ret = getParm(&parm);
+	if (ret < 0)
 		return ret;
-	}
-	if (!(parm.parm.capture.capability & V4L2_CAP_TIMEPERFRAME)) {
-		log(LogLevel::Error, "no frame interval control (no V4L2_CAP_TIMEPERFRAME): " +
-					     errnoString(-ENOTTY));
-		return -ENOTTY;
-	}
 
 	interval->numerator = parm.parm.capture.timeperframe.numerator;
 	interval->denominator = parm.parm.capture.timeperframe.denominator;
@@ -415,19 +424,10 @@ int V4l2Device::setFrameInterval(V4l2Fraction *interval)
 	}
 
 	/* G_PARM first: S_PARM must not be issued without TIMEPERFRAME. */
-	struct v4l2_streamparm parm = {};
-	int ret = parmIoctl(VIDIOC_G_PARM, &parm);
-	if (ret < 0) {
-		if (ret == -EINVAL)
-			ret = -ENOTTY;
-		log(LogLevel::Error, "VIDIOC_G_PARM failed: " + errnoString(ret));
+	struct v4l2_streamparm parm;
+	int ret = getParm(&parm);
+	if (ret < 0)
 		return ret;
-	}
-	if (!(parm.parm.capture.capability & V4L2_CAP_TIMEPERFRAME)) {
-		log(LogLevel::Error, "no frame interval control (no V4L2_CAP_TIMEPERFRAME): " +
-					     errnoString(-ENOTTY));
-		return -ENOTTY;
-	}
 
 	uint32_t type = parm.type;
 	parm = {};

@@ -174,6 +174,7 @@ public:
 
 private:
 	int formatIoctl(unsigned long request, V4l2Format *fmt) const;
+	int getParm(struct v4l2_streamparm *parm) const;
 	int parmIoctl(unsigned long request, struct v4l2_streamparm *parm) const;
 
 	std::string path_;
