@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <spa/utils/keys.h>
 
-#include "device_handle.h"
+#include "object_handle.h"
 #include "factories.h"
 #include "udev_monitor.h"
 
@@ -9,7 +9,7 @@ namespace v4l2dmabuf {
 
 namespace {
 
-using Handle = DeviceHandle<UdevMonitor>;
+using Handle = ObjectHandle<UdevMonitor, kDeviceInterface, &UdevMonitor::device>;
 
 const struct spa_dict_item kInfoItems[] = {
 	{SPA_KEY_FACTORY_AUTHOR, "pipewire-v4l2-dmabuf maintainers"},
