@@ -20,28 +20,14 @@
 #include "raw_stats.h"
 #include "v4l2_buffer_queue.h"
 #include "v4l2_device.h"
+#include "../process_clock.h"
 
 using namespace v4l2dmabuf;
 using namespace v4l2dmabuf::bench;
 
 namespace {
 
-/** CLOCK_MONOTONIC in nanoseconds (the clock of vivid's buffer timestamps). */
-int64_t monotonicNs()
-{
-	timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
 
-/** user+sys CPU time of this process so far, in milliseconds. */
-double processCpuMs()
-{
-	rusage ru{};
-	getrusage(RUSAGE_SELF, &ru);
-	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-}
 
 /** V4L2 fourcc for a name: NV12M and YUV420M, or any four characters. 0 if neither. */
 uint32_t fourccFromName(const std::string &name)

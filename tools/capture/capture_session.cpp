@@ -18,27 +18,11 @@
 #include "format_keys.h"
 #include "format_params.h"
 #include "frame_recorder.h"
+#include "../process_clock.h"
 
 namespace v4l2dmabuf::capture {
 
 namespace {
-
-int64_t monotonicNs()
-{
-	timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-/* user + system CPU time of this process so far, in milliseconds. */
-double processCpuMs()
-{
-	rusage ru{};
-	if (getrusage(RUSAGE_SELF, &ru) < 0)
-		return -1;
-	return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-	       double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-}
 
 /* " DmaBuf MemFd" for a mask of 1 << SPA_DATA_* bits. */
 std::string dataTypeList(uint32_t mask)
