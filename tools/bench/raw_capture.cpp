@@ -27,8 +27,6 @@ using namespace v4l2dmabuf::bench;
 
 namespace {
 
-
-
 /** V4L2 fourcc for a name: NV12M and YUV420M, or any four characters. 0 if neither. */
 uint32_t fourccFromName(const std::string &name)
 {
