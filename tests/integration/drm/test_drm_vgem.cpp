@@ -34,12 +34,14 @@
 
 #include "drm_allocator.h"
 #include "../common/fd_helpers.h"
+#include "../common/v4l2_test_util.h"
 #include "memory_map.h"
 #include "v4l2_buffer_queue.h"
 #include "v4l2_device.h"
 #include "vivid.h"
 
 using namespace v4l2dmabuf;
+using namespace v4l2test;
 using fdcheck::countOpenFds;
 using fdcheck::dmabufExporter;
 
@@ -51,40 +53,8 @@ const char *const kRender = "/dev/dri/renderD128";
 /* What vgem's PRIME export shows as exp_name (drm_prime.c exports as "drm"), measured under 6.1. */
 const char *const kVgemExporter = "drm";
 
-/* vivid's 100% white, measured in the VM (6.1): Y = 234, Cb = Cr = 128. */
-constexpr int kWhiteY = 234;
-constexpr int kWhiteC = 128;
-constexpr int kTolerance = 3;
 /* What the buffers hold before capture: neither white's Y nor its chroma. */
 constexpr uint8_t kFill = 0x10;
-
-void logToStderr(LogLevel level, const std::string &msg)
-{
-	static const bool debug = getenv("V4L2_TEST_DEBUG") != nullptr;
-	if (level == LogLevel::Debug && !debug)
-		return;
-	fprintf(stderr, "[log] %s\n", msg.c_str());
-}
-
-struct Range {
-	int min = 255, max = 0;
-	void add(int v)
-	{
-		min = std::min(min, v);
-		max = std::max(max, v);
-	}
-};
-
-/* Every @p step-th byte from @p first of @p bytes bytes in each of @p rows rows. */
-void scan(const uint8_t *data, uint32_t bytes, uint32_t rows, uint32_t stride, uint32_t first,
-	  uint32_t step, Range *r)
-{
-	for (uint32_t row = 0; row < rows; row++) {
-		const uint8_t *line = data + size_t(row) * stride;
-		for (uint32_t x = first; x < bytes; x += step)
-			r->add(line[x]);
-	}
-}
 
 /* DMA_BUF_IOCTL_SYNC with @p flags; 0 or -errno. */
 int dmabufSync(int fd, uint64_t flags)
@@ -96,22 +66,6 @@ int dmabufSync(int fd, uint64_t flags)
 		ret = ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync);
 	while (ret < 0 && (errno == EINTR || errno == EAGAIN));
 	return ret < 0 ? -errno : 0;
-}
-
-/* Waits for a buffer and dequeues it; 0 or -errno. */
-int waitAndDequeue(V4l2Device &dev, V4l2BufferQueue &queue, V4l2DequeuedBuffer *buf)
-{
-	for (;;) {
-		int ret = queue.dequeueBuffer(buf);
-		if (ret != -EAGAIN)
-			return ret;
-		struct pollfd pfd = { dev.fd(), POLLIN, 0 };
-		ret = poll(&pfd, 1, 10000);
-		if (ret == 0)
-			return -ETIMEDOUT;
-		if (ret < 0 && errno != EINTR)
-			return -errno;
-	}
 }
 
 /* One V4L2 buffer made of vgem planes, each mapped for the CPU. */

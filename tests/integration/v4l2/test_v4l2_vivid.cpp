@@ -30,7 +30,9 @@
 #include "v4l2_device.h"
 
 #include "../common/fd_helpers.h"
+#include "../common/v4l2_test_util.h"
 
+using namespace v4l2test;
 using fdcheck::countOpenFds;
 using fdcheck::dmabufExporter;
 
@@ -45,26 +47,6 @@ const char *const kMultiPlanar = "/dev/video4";
 /* vivid's test_pattern menu (6.1): 6 = "100% White"; osd_text_mode 2 = "None". */
 constexpr int kPatternWhite = 6;
 constexpr int kOsdNone = 2;
-
-/*
- * What vivid produces for 100% white, measured in the VM (6.1.192):
- * limited-range Y'CbCr, Y = 234 in every sample of YUYV and NV12M (one
- * code under the nominal 235: the test pattern generator's rounding),
- * Cb = Cr = 128. Allow a few codes either way.
- */
-constexpr int kWhiteY = 234;
-constexpr int kWhiteC = 128;
-constexpr int kTolerance = 3;
-
-void logToStderr(LogLevel level, const std::string &msg)
-{
-	static const bool debug = getenv("V4L2_TEST_DEBUG") != nullptr;
-	if (level == LogLevel::Debug && !debug)
-		return;
-	fprintf(stderr, "[v4l2] %s\n", msg.c_str());
-}
-
-
 
 /* "Test Pattern" -> "test_pattern", as v4l2-ctl names controls. */
 std::string controlKey(const char *name)
@@ -111,31 +93,6 @@ void whitePatternNoText(const V4l2Device &dev)
 	REQUIRE(setControl(dev, "osd_text_mode", kOsdNone) == 0);
 }
 
-/* Waits for a buffer and dequeues it; 0 or -errno. */
-int waitAndDequeue(V4l2Device &dev, V4l2BufferQueue &queue, V4l2DequeuedBuffer *buf)
-{
-	for (;;) {
-		int ret = queue.dequeueBuffer(buf);
-		if (ret != -EAGAIN)
-			return ret;
-		struct pollfd pfd = { dev.fd(), POLLIN, 0 };
-		ret = poll(&pfd, 1, 10000);
-		if (ret == 0)
-			return -ETIMEDOUT;
-		if (ret < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
-struct Range {
-	int min = 255, max = 0;
-	void add(int v)
-	{
-		min = std::min(min, v);
-		max = std::max(max, v);
-	}
-};
-
 /*
  * Samples of a packed 4:2:2 (YUYV) frame: every Y, and every Cb/Cr.
  */
@@ -154,11 +111,7 @@ void scanYuyv(const uint8_t *data, uint32_t width, uint32_t height, uint32_t bpl
 /* Samples of one 8-bit plane (Y of NV12M, or its interleaved CbCr). */
 void scanPlane(const uint8_t *data, uint32_t bytes, uint32_t rows, uint32_t bpl, Range *r)
 {
-	for (uint32_t row = 0; row < rows; row++) {
-		const uint8_t *line = data + size_t(row) * bpl;
-		for (uint32_t x = 0; x < bytes; x++)
-			r->add(line[x]);
-	}
+	scan(data, bytes, rows, bpl, 0, 1, r);
 }
 
 bool hasFormat(const std::vector<V4l2FormatDesc> &formats, uint32_t fourcc)
