@@ -72,6 +72,15 @@ SourceNode::SourceNode()
 SourceNode::~SourceNode()
 {
 	pause();
+	/* The host destroys the node on the main loop. A device error report
+	 * the data loop queued there must not run after us: an invoke from the
+	 * loop's own thread runs every queued item first (support/loop.c), and
+	 * destroying_ makes ours do nothing. */
+	if (mainLoop_) {
+		destroying_ = true;
+		spa_loop_invoke(mainLoop_, [](struct spa_loop *, bool, uint32_t, const void *, size_t,
+					      void *) { return 0; }, 0, nullptr, 0, true, nullptr);
+	}
 	buffers_.reset();
 }
 

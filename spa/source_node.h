@@ -145,6 +145,7 @@ private:
 	bool sourceAdded_ = false;
 	bool started_ = false;
 	int deviceError_ = 0; /* set on the data loop when capture failed for good */
+	bool destroying_ = false; /* set on the main loop by the destructor */
 
 	uint64_t nodeChangeMask_ = 0;
 	uint64_t portChangeMask_ = 0;

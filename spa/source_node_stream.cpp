@@ -268,7 +268,9 @@ void SourceNode::handleDeviceError(int err)
 int SourceNode::doReportDeviceError(struct spa_loop *, bool, uint32_t, const void *, size_t,
 				    void *data)
 {
-	static_cast<SourceNode *>(data)->reportDeviceError();
+	auto *self = static_cast<SourceNode *>(data);
+	if (!self->destroying_)
+		self->reportDeviceError();
 	return 0;
 }
 
