@@ -189,6 +189,12 @@ int V4l2BufferQueue::exportBuffers(uint32_t count, std::vector<V4l2ExportedBuffe
 {
 	if (!buffers)
 		return -EINVAL;
+	if (device_.access() == V4l2Access::Libv4l2) {
+		/* EXPBUF would hand out the driver's unconverted frames. */
+		device_.log(LogLevel::Error, "no EXPBUF through libv4l2: " + errnoString(-ENOTSUP));
+		buffers->clear();
+		return -ENOTSUP;
+	}
 
 	int ret = requestBuffers(count, V4l2Memory::Mmap);
 	if (ret < 0) {
@@ -286,7 +292,7 @@ int V4l2BufferQueue::mapBuffer(uint32_t index, std::vector<MemoryMap> *maps)
 	for (uint32_t p = 0; p < n; p++) {
 		uint32_t length = device_.isMultiplanar() ? planes[p].length : buf.length;
 		uint32_t offset = device_.isMultiplanar() ? planes[p].m.mem_offset : buf.m.offset;
-		ret = mapped[p].map(device_.fd(), length, offset, PROT_READ | PROT_WRITE);
+		ret = device_.mapPlane(length, offset, &mapped[p]);
 		if (ret < 0) {
 			device_.log(LogLevel::Error, "mmap buffer " + std::to_string(index) + " plane " +
 							     std::to_string(p) + " failed: " + errnoString(ret));

@@ -119,13 +119,14 @@ public:
 	 * REQBUFS(MMAP, @p count), then VIDIOC_EXPBUF for every plane of every
 	 * buffer. On success @p buffers holds the granted buffers with their
 	 * fds; on failure nothing stays allocated, no fd is left open and
-	 * @p buffers is emptied. -ENOMEM when REQBUFS grants no buffer.
+	 * @p buffers is emptied. -ENOMEM when REQBUFS grants no buffer;
+	 * -ENOTSUP through libv4l2 (its frames are not the driver's).
 	 */
 	int exportBuffers(uint32_t count, std::vector<V4l2ExportedBuffer> *buffers);
 
 	/**
 	 * mmap() every plane of MMAP buffer @p index on the device fd, read and
-	 * write, into @p maps (one per plane). -EINVAL when @p index is not an
+	 * write, into @p maps (one per plane), with V4l2Device::mapPlane(). -EINVAL when @p index is not an
 	 * allocated MMAP buffer.
 	 */
 	int mapBuffer(uint32_t index, std::vector<MemoryMap> *maps);

@@ -9,6 +9,7 @@
 #include "v4l2_device.h"
 
 #include <fcntl.h>
+#include <libv4l2.h>
 #include <sys/ioctl.h>
 
 #include <algorithm>
@@ -69,10 +70,22 @@ int V4l2Device::ioctl(unsigned long request, void *arg) const
 
 	int ret;
 	do {
-		ret = ::ioctl(fd_.get(), request, arg);
+		ret = access_ == V4l2Access::Libv4l2 ? v4l2_ioctl(fd_.get(), request, arg)
+						     : ::ioctl(fd_.get(), request, arg);
 	} while (ret < 0 && errno == EINTR);
 
 	return ret < 0 ? -errno : ret;
+}
+
+int V4l2Device::mapPlane(uint32_t length, uint32_t offset, MemoryMap *map) const
+{
+	if (access_ == V4l2Access::Direct)
+		return map->map(fd_.get(), length, offset, PROT_READ | PROT_WRITE);
+	void *p = v4l2_mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd_.get(), offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	map->adopt(p, length, v4l2_munmap);
+	return 0;
 }
 
 /*
@@ -82,7 +95,7 @@ int V4l2Device::ioctl(unsigned long request, void *arg) const
  * format is a one-plane multi-planar format, and only it carries
  * data_offset and formats with several memory planes such as NV12M).
  */
-int V4l2Device::open(const std::string &path)
+int V4l2Device::open(const std::string &path, V4l2Access access)
 {
 	close();
 	path_ = path;
@@ -96,6 +109,23 @@ int V4l2Device::open(const std::string &path)
 	UniqueFd file(fd);
 	fd_ = std::move(file);
 
+	int ret = query();
+	if (ret == 0 && access == V4l2Access::Libv4l2)
+		ret = attachLibv4l2();
+	if (ret < 0) {
+		close();
+		return ret;
+	}
+	log(LogLevel::Debug, "opened: driver '" + caps_.driver + "', card '" + caps_.card + "', bus '" +
+				     caps_.busInfo + "', device_caps " + hex(caps_.deviceCaps) + ", " +
+				     (isMultiplanar() ? "multi-planar" : "single-planar") +
+				     (access_ == V4l2Access::Libv4l2 ? ", through libv4l2" : ""));
+	return 0;
+}
+
+/* QUERYCAP and the capture checks, on the node as it is reached now. */
+int V4l2Device::query()
+{
 	struct v4l2_capability cap = {};
 	int ret = ioctl(VIDIOC_QUERYCAP, &cap);
 	if (ret < 0) {
@@ -106,7 +136,6 @@ int V4l2Device::open(const std::string &path)
 		if (ret == -EINVAL)
 			ret = -ENOTTY;
 		log(LogLevel::Error, "VIDIOC_QUERYCAP failed, not a V4L2 node: " + errnoString(ret));
-		fd_.reset();
 		return ret;
 	}
 
@@ -122,12 +151,10 @@ int V4l2Device::open(const std::string &path)
 	if (dc & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE)) {
 		log(LogLevel::Error, "mem2mem node (device_caps " + hex(dc) + "), not a capture device: " +
 					     errnoString(-ENODEV));
-		fd_.reset();
 		return -ENODEV;
 	}
 	if (!(dc & V4L2_CAP_STREAMING)) {
 		log(LogLevel::Error, "no streaming I/O (device_caps " + hex(dc) + "): " + errnoString(-ENODEV));
-		fd_.reset();
 		return -ENODEV;
 	}
 	if (dc & V4L2_CAP_VIDEO_CAPTURE_MPLANE) {
@@ -136,13 +163,35 @@ int V4l2Device::open(const std::string &path)
 		bufType_ = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	} else {
 		log(LogLevel::Error, "no video capture (device_caps " + hex(dc) + "): " + errnoString(-ENODEV));
-		fd_.reset();
 		return -ENODEV;
 	}
+	return 0;
+}
 
-	log(LogLevel::Debug, "opened: driver '" + caps_.driver + "', card '" + caps_.card + "', bus '" +
-				     caps_.busInfo + "', device_caps " + hex(dc) + ", " +
-				     (isMultiplanar() ? "multi-planar" : "single-planar"));
+/*
+ * libv4l2 (v4l-utils lib/libv4l2/libv4l2.c) converts on the single-planar
+ * capture type only; its libv4l-mplane plugin, when installed, answers
+ * QUERYCAP for a multi-planar-only node as single-planar.
+ */
+int V4l2Device::attachLibv4l2()
+{
+	if (v4l2_fd_open(fd_.get(), 0) < 0) {
+		int ret = -errno;
+		log(LogLevel::Error, "libv4l2 refuses the node: " + errnoString(ret) + ", as " +
+					     errnoString(-ENODEV));
+		return -ENODEV;
+	}
+	access_ = V4l2Access::Libv4l2;
+	int ret = query();
+	if (ret < 0)
+		return ret;
+	if (!(caps_.deviceCaps & V4L2_CAP_VIDEO_CAPTURE)) {
+		log(LogLevel::Error, "libv4l2 sees no single-planar capture queue (device_caps " +
+					     hex(caps_.deviceCaps) + "; is libv4l-mplane installed?): " +
+					     errnoString(-ENODEV));
+		return -ENODEV;
+	}
+	bufType_ = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	return 0;
 }
 
@@ -150,9 +199,13 @@ void V4l2Device::close()
 {
 	if (fd_.isValid())
 		log(LogLevel::Debug, "closed");
+	/* v4l2_close() frees libv4l2's state for the fd, then closes it. */
+	if (access_ == V4l2Access::Libv4l2)
+		v4l2_close(fd_.release());
 	fd_.reset();
 	caps_ = V4l2Capability();
 	bufType_ = 0;
+	access_ = V4l2Access::Direct;
 }
 
 std::vector<V4l2FormatDesc> V4l2Device::enumFormats() const

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "memory_map.h"
 #include "unique_fd.h"
 
 namespace v4l2dmabuf {
@@ -82,6 +83,19 @@ struct V4l2Format {
 };
 
 /**
+ * How a V4l2Device reaches the driver.
+ * - Direct: ioctl() and mmap() on the node; every path of this project.
+ * - Libv4l2: through libv4l2 (v4l2_fd_open, v4l2_ioctl, v4l2_mmap): its
+ *   libv4lconvert adds emulated formats (V4L2_FMT_FLAG_EMULATED: RGB24,
+ *   BGR24, YUV420, YVU420 converted in software from Bayer, MJPEG, vendor
+ *   formats...) and its plugins apply (libv4l-mplane presents a
+ *   multi-planar-only node as single-planar). Single-planar queue, MMAP
+ *   memory only, and an emulated format's buffers are libv4l2's own
+ *   memory: never exported (no EXPBUF), never zero copy.
+ */
+enum class V4l2Access { Direct, Libv4l2 };
+
+/**
  * A V4L2 video capture node. open() checks the node can capture and stream
  * and picks the buffer type (V4L2_BUF_TYPE_VIDEO_CAPTURE or
  * V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) once, from device_caps; every other
@@ -115,11 +129,17 @@ public:
 	 * VIDEO_CAPTURE_MPLANE gets the _MPLANE type (the superset API, as in
 	 * libcamera). A QUERYCAP answered with EINVAL (old drivers' answer to
 	 * unknown ioctls) is reported as -ENOTTY. Reopening closes first.
+	 * With V4l2Access::Libv4l2 the node is handed to v4l2_fd_open() after
+	 * those checks and queried again through it; -ENODEV when libv4l2
+	 * refuses it or sees no single-planar capture queue (a multi-planar
+	 * node without the libv4l-mplane plugin).
 	 */
-	int open(const std::string &path);
+	int open(const std::string &path, V4l2Access access = V4l2Access::Direct);
 	/** Closes the node; safe to call twice. */
 	void close();
 	bool isOpen() const { return fd_.isValid(); }
+	/** How the open node is reached (Direct when closed). */
+	V4l2Access access() const { return access_; }
 	int fd() const { return fd_.get(); }
 	const std::string &path() const { return path_; }
 	const V4l2Capability &capability() const { return caps_; }
@@ -167,12 +187,23 @@ public:
 	int getFrameInterval(V4l2Fraction *interval) const;
 
 	/**
-	 * ioctl() on the node, retried on EINTR.
+	 * ioctl() on the node (v4l2_ioctl() through libv4l2), retried on EINTR.
 	 * @return the ioctl's non-negative result, or -errno.
 	 */
 	int ioctl(unsigned long request, void *arg) const;
 
+	/**
+	 * Maps @p length bytes of an MMAP buffer plane at @p offset (the
+	 * QUERYBUF m.offset / mem_offset), read and write, into @p map; through
+	 * v4l2_mmap() with libv4l2, whose answer to QUERYBUF for an emulated
+	 * format names its converted frame, not the driver's.
+	 * @return 0 or a negative errno from mmap.
+	 */
+	int mapPlane(uint32_t length, uint32_t offset, MemoryMap *map) const;
+
 private:
+	int query();
+	int attachLibv4l2();
 	int formatIoctl(unsigned long request, V4l2Format *fmt) const;
 	int getParm(struct v4l2_streamparm *parm) const;
 	int parmIoctl(unsigned long request, struct v4l2_streamparm *parm) const;
@@ -181,6 +212,7 @@ private:
 	UniqueFd fd_;
 	V4l2Capability caps_;
 	uint32_t bufType_ = 0;
+	V4l2Access access_ = V4l2Access::Direct;
 	LogSink sink_;
 };
 
