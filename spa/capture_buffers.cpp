@@ -30,6 +30,11 @@ void CaptureBuffers::clear()
 {
 	if (queue_.streaming())
 		queue_.streamOff();
+	/* MMAP planes are unmapped before REQBUFS(0): libv4l2 refuses to free
+	 * buffers it still sees mapped (EBUSY). */
+	if (queue_.memory() == V4l2Memory::Mmap)
+		for (Buffer &b : buffers_)
+			b.maps.clear();
 	if (queue_.count() > 0)
 		queue_.requestBuffers(0, queue_.memory());
 	/* After REQBUFS(0) the driver holds no imported plane: closing our
@@ -39,6 +44,7 @@ void CaptureBuffers::clear()
 	ready_.clear();
 	readyHead_ = readyCount_ = 0;
 	dataType_ = SPA_DATA_Invalid;
+	copy_ = false;
 }
 
 int CaptureBuffers::allocate(uint32_t n, uint32_t type)
@@ -103,7 +109,11 @@ int CaptureBuffers::use(struct spa_buffer **buffers, uint32_t n, uint32_t flags,
 	}
 
 	int ret;
-	if (!(flags & SPA_NODE_BUFFERS_FLAG_ALLOC))
+	if (config.convert && !(flags & SPA_NODE_BUFFERS_FLAG_ALLOC))
+		ret = useCopied(buffers, n, fmt);
+	else if (config.convert)
+		ret = useDriverBuffers(buffers, n, 1u << SPA_DATA_MemPtr);
+	else if (!(flags & SPA_NODE_BUFFERS_FLAG_ALLOC))
 		ret = importGiven(buffers, n, fmt, config.driverCaps);
 	else if (config.allocator)
 		ret = allocateImported(buffers, n, fmt, config.allocator);
@@ -234,6 +244,10 @@ int CaptureBuffers::dequeue(V4l2DequeuedBuffer *frame)
 	haveSequence_ = true;
 	lastSequence_ = frame->sequence;
 	bool corrupted = frame->corrupted();
+	if (copy_) {
+		copyFrame(b, *frame);
+		return 0;
+	}
 	for (uint32_t p = 0; p < b.buffer->n_datas && p < frame->numPlanes; p++) {
 		const V4l2DequeuedBuffer::Plane &plane = frame->planes[p];
 		struct spa_chunk *chunk = b.buffer->datas[p].chunk;
@@ -243,17 +257,22 @@ int CaptureBuffers::dequeue(V4l2DequeuedBuffer *frame)
 		chunk->stride = bytesperline_[p];
 		chunk->flags = corrupted ? SPA_CHUNK_FLAG_CORRUPTED : SPA_CHUNK_FLAG_NONE;
 	}
+	markReady(b, *frame, corrupted);
+	return 0;
+}
+
+void CaptureBuffers::markReady(Buffer &b, const V4l2DequeuedBuffer &frame, bool corrupted)
+{
 	if (b.header) {
 		b.header->flags = corrupted ? SPA_META_HEADER_FLAG_CORRUPTED : 0;
 		b.header->offset = 0;
-		b.header->pts = frame->timestampNs;
+		b.header->pts = frame.timestampNs;
 		b.header->dts_offset = 0;
-		b.header->seq = frame->sequence;
+		b.header->seq = frame.sequence;
 	}
 	b.state = State::Ready;
-	ready_[(readyHead_ + readyCount_) % ready_.size()] = frame->index;
+	ready_[(readyHead_ + readyCount_) % ready_.size()] = frame.index;
 	readyCount_++;
-	return 0;
 }
 
 uint32_t CaptureBuffers::popReady()

@@ -28,6 +28,11 @@ struct AllocConfig {
 	uint32_t offeredTypes = 0;  /**< 1 << SPA_DATA_* the node advertised */
 	PlaneAllocator allocator;   /**< set: DMABUF import of allocated planes */
 	uint32_t driverCaps = 0;    /**< V4L2_BUF_CAP_* probed from the driver */
+	/**
+	 * io-mode convert: the device is reached through libv4l2 and its MMAP
+	 * buffers hold converted frames; given buffers get a copy of each.
+	 */
+	bool convert = false;
 };
 
 /**
@@ -43,6 +48,9 @@ struct AllocConfig {
  * Without the flag, the host's buffers are imported: DmaBuf datas with
  * V4L2_MEMORY_DMABUF, MemFd/MemPtr datas with V4L2_MEMORY_USERPTR; they are
  * validated (plane count, DMA-BUF-ness, sizes, offsets) before any QBUF.
+ * In io-mode convert (AllocConfig::convert) libv4l2's converted MMAP frames
+ * are copied into the given (mapped) MemFd/MemPtr datas, or handed out as
+ * MemPtr with the flag: the one path that copies.
  *
  * Buffer states: Free (ours, not queued), Queued (in the driver),
  * Ready (dequeued, waiting for the graph), Outstanding (with the consumer).
@@ -63,7 +71,8 @@ public:
 	 * buffers first; @p n == 0 only releases.
 	 * @return 0; -EINVAL when a buffer's data count is not the format's
 	 * memory plane count, or a given plane is not a DMA-BUF, too small, at
-	 * an offset, or of mixed types; -ENOTSUP for no usable data type or
+	 * an offset, or of mixed types (in convert: not mapped MemFd/MemPtr of
+	 * at least sizeimage bytes); -ENOTSUP for no usable data type or
 	 * USERPTR/DMABUF the driver lacks; -ENOMEM when the driver grants
 	 * fewer buffers than asked; -errno from the driver or the allocator.
 	 * Nothing stays allocated after a failure.
@@ -80,7 +89,8 @@ public:
 
 	/**
 	 * Dequeues one filled buffer, fills its chunks (offset = data_offset,
-	 * size = bytesused - data_offset, stride = the plane's bytesperline)
+	 * size = bytesused - data_offset, stride = the plane's bytesperline;
+	 * in convert with given buffers the frame is copied to offset 0)
 	 * and header meta (pts in nanoseconds, seq, CORRUPTED on
 	 * V4L2_BUF_FLAG_ERROR), and appends it to the ready list.
 	 * @return 0; -EAGAIN when none is ready; other -errno from the driver
@@ -117,6 +127,9 @@ private:
 			     const PlaneAllocator &allocator);
 	int importGiven(struct spa_buffer **buffers, uint32_t n, const V4l2Format &fmt,
 			uint32_t driverCaps);
+	int useCopied(struct spa_buffer **buffers, uint32_t n, const V4l2Format &fmt);
+	void copyFrame(Buffer &b, const V4l2DequeuedBuffer &frame);
+	void markReady(Buffer &b, const V4l2DequeuedBuffer &frame, bool corrupted);
 	int importPlane(uint32_t index, uint32_t plane, const struct spa_data &d,
 			const V4l2PlaneFormat &fmt, V4l2Memory *memory);
 	int requestImported(uint32_t n, V4l2Memory memory);
@@ -128,6 +141,7 @@ private:
 	std::vector<Buffer> buffers_;
 	std::vector<uint32_t> bytesperline_;
 	uint32_t dataType_ = SPA_DATA_Invalid;
+	bool copy_ = false;            /* convert: maps are copied into the datas */
 	std::vector<uint32_t> ready_; /* ring of Ready ids, sized once in use() */
 	uint32_t readyHead_ = 0;
 	uint32_t readyCount_ = 0;

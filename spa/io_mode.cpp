@@ -19,6 +19,7 @@ constexpr ModeName kNames[] = {
 	{IoMode::Mmap, "mmap"},
 	{IoMode::DmaBufImport, "dmabuf-import"},
 	{IoMode::UserPtr, "userptr"},
+	{IoMode::Convert, "convert"},
 };
 
 constexpr uint32_t bit(uint32_t type)
@@ -62,6 +63,7 @@ bool ioModeAllocates(IoMode mode, const IoCapabilities &caps)
 	case IoMode::DmaBufImport:
 		return caps.haveAllocator;
 	case IoMode::UserPtr:
+	case IoMode::Convert:
 		return false;
 	default:
 		return true;
@@ -78,6 +80,7 @@ uint32_t ioModeDataTypes(IoMode mode, const IoCapabilities &caps)
 	case IoMode::DmaBufImport:
 		return bit(SPA_DATA_DmaBuf);
 	case IoMode::UserPtr:
+	case IoMode::Convert:
 		return bit(SPA_DATA_MemFd) | bit(SPA_DATA_MemPtr);
 	case IoMode::Auto:
 	default:

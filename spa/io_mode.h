@@ -15,15 +15,23 @@ namespace v4l2dmabuf {
  * | mmap          | MMAP        | the driver            | MemFd (EXPBUF fd) or MemPtr | yes     |
  * | dmabuf-import | DMABUF      | the DRM allocator     | DmaBuf               | with an allocator |
  * | userptr       | USERPTR     | PipeWire (shared memfd) | MemFd              | no             |
+ * | convert       | MMAP via libv4l2, copied | PipeWire (shared memfd) | MemFd/MemPtr | no      |
+ *
+ * `convert` is the opt-in for cameras whose formats applications cannot
+ * use: the node opens the device through libv4l2 and offers only the
+ * formats libv4lconvert emulates (RGB24 from Bayer, say), converted in
+ * software and copied into the consumer's shared memory: never zero copy.
+ * It is chosen when the node is created (it changes the formats); an
+ * existing node cannot switch to or from it.
  *
  * `auto` is dmabuf-import when an allocator is set, else dmabuf when the
  * driver's MMAP buffers can be exported, else mmap. Buffers a host gives
  * without SPA_NODE_BUFFERS_FLAG_ALLOC are imported in any mode: DmaBuf datas
  * with DMABUF, MemFd/MemPtr datas with USERPTR.
  */
-enum class IoMode { Auto, DmaBuf, Mmap, DmaBufImport, UserPtr };
+enum class IoMode { Auto, DmaBuf, Mmap, DmaBufImport, UserPtr, Convert };
 
-/** "auto", "dmabuf", "mmap", "dmabuf-import", "userptr". */
+/** "auto", "dmabuf", "mmap", "dmabuf-import", "userptr", "convert". */
 const char *ioModeName(IoMode mode);
 
 /** Parses a name of ioModeName(); false for anything else. */

@@ -21,6 +21,7 @@
 
 #include "format_keys.h"
 #include "format_pod.h"
+#include "v4l2_properties.h"
 
 namespace v4l2dmabuf {
 
@@ -104,7 +105,10 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 	}
 
 	device_.setLogSink([this](LogLevel level, const std::string &m) { logSink(log_, level, m); });
-	int ret = device_.open(path);
+	/* io-mode convert decides how the device is opened: through libv4l2. */
+	const char *ioMode = spa_dict_lookup(info, "api.v4l2-dmabuf.io-mode");
+	convert_ = spa_streq(ioMode, ioModeName(IoMode::Convert));
+	int ret = device_.open(path, convert_ ? V4l2Access::Libv4l2 : V4l2Access::Direct);
 	if (ret < 0) {
 		spa_log_error(log_, "%s: cannot open as a capture device: %s", path, spa_strerror(ret));
 		return ret;
@@ -113,11 +117,16 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 	ret = controls_.refresh();
 	if (ret < 0)
 		spa_log_warn(log_, "%s: cannot list controls: %s", path, spa_strerror(ret));
-	ret = applyIoSettings(spa_dict_lookup(info, "api.v4l2-dmabuf.io-mode"),
-			      spa_dict_lookup(info, "api.v4l2-dmabuf.allocator"));
+	ret = applyIoSettings(ioMode, spa_dict_lookup(info, "api.v4l2-dmabuf.allocator"));
 	if (ret < 0)
 		return ret;
 	enumerateFormats();
+	if (formats_.empty() && convert_) {
+		spa_log_error(log_, "%s: io-mode convert: libv4l2 emulates no format this plugin knows "
+			      "for this device (its own formats need no conversion): %s", path,
+			      spa_strerror(-ENOTSUP));
+		return -ENOTSUP;
+	}
 	if (formats_.empty())
 		spa_log_warn(log_, "%s: no format this plugin knows", path);
 
@@ -126,12 +135,14 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 	 * desktop; the card name is only the fallback. */
 	const char *description = spa_dict_lookup(info, "node.description");
 	const char *nick = spa_dict_lookup(info, "node.nick");
+	/* A converting node says so where people and tools look. */
+	std::string fallbackDescription = caps.card + (convert_ ? kConvertDescriptionSuffix : "");
 	props_ = {
 		{SPA_KEY_DEVICE_API, "v4l2"},
 		{SPA_KEY_MEDIA_CLASS, "Video/Source"},
 		{SPA_KEY_MEDIA_ROLE, "Camera"},
 		{SPA_KEY_NODE_DRIVER, "true"},
-		{"node.description", description && *description ? description : caps.card},
+		{"node.description", description && *description ? description : fallbackDescription},
 		{"node.nick", nick && *nick ? nick : caps.card},
 		{SPA_KEY_OBJECT_PATH, std::string("v4l2:") + path},
 		{SPA_KEY_API_V4L2_PATH, path},
@@ -142,6 +153,8 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 		{SPA_KEY_API_V4L2_CAP_DEVICE_CAPS, hex(caps.deviceCaps)},
 		{"api.v4l2-dmabuf.multiplanar", device_.isMultiplanar() ? "true" : "false"},
 	};
+	if (convert_)
+		props_.emplace_back("api.v4l2-dmabuf.conversion", "libv4l2");
 
 	nodeInfo_.max_output_ports = 1;
 	nodeInfo_.flags = SPA_NODE_FLAG_RT;
@@ -177,8 +190,13 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 
 void SourceNode::enumerateFormats()
 {
-	/* One EnumFormat object per (format, frame size), formats in table order. */
-	std::vector<V4l2FormatDesc> descs = device_.enumFormats();
+	/* One EnumFormat object per (format, frame size), formats in table order.
+	 * io-mode convert offers only libv4l2's emulated formats: the device's
+	 * own are for the zero-copy node. */
+	std::vector<V4l2FormatDesc> descs;
+	for (V4l2FormatDesc &d : device_.enumFormats())
+		if (bool(d.flags & V4L2_FMT_FLAG_EMULATED) == convert_)
+			descs.push_back(std::move(d));
 	for (const FormatInfo &info : formatTable()) {
 		bool offered = false;
 		for (const V4l2FormatDesc &d : descs)
@@ -310,7 +328,8 @@ int SourceNode::enumParams(int seq, uint32_t id, uint32_t start, uint32_t num,
 					SPA_PROP_INFO_id, SPA_POD_Id(V4L2_DMABUF_PROP_ioMode),
 					SPA_PROP_INFO_name, SPA_POD_String("api.v4l2-dmabuf.io-mode"),
 					SPA_PROP_INFO_description, SPA_POD_String(
-						"I/O method: auto, dmabuf, mmap, dmabuf-import, userptr"),
+						"I/O method: auto, dmabuf, mmap, dmabuf-import, userptr "
+						"(convert: only when the node is created)"),
 					SPA_PROP_INFO_type, SPA_POD_String(ioModeName(ioMode_))));
 			if (i == 3)
 				return static_cast<struct spa_pod *>(spa_pod_builder_add_object(b,
@@ -444,6 +463,7 @@ int SourceNode::portUseBuffers(uint32_t flags, struct spa_buffer **buffers, uint
 	config.driverCaps = driverCaps_;
 	if (resolveIoMode(ioMode_, ioCapabilities()) == IoMode::DmaBufImport)
 		config.allocator = allocator_;
+	config.convert = convert_;
 	return buffers_->use(buffers, n, flags, format_, config);
 }
 

@@ -133,6 +133,7 @@ private:
 
 	/* I/O method: api.v4l2-dmabuf.io-mode and api.v4l2-dmabuf.allocator. */
 	IoMode ioMode_ = IoMode::Auto;
+	bool convert_ = false; /* io-mode convert: opened through libv4l2, fixed at init */
 	std::string allocatorPath_;
 	PlaneAllocator allocator_;
 

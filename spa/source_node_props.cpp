@@ -41,6 +41,13 @@ int SourceNode::applyIoSettings(const char *ioMode, const char *allocator)
 		spa_log_error(log_, "%s: unknown api.v4l2-dmabuf.io-mode '%s'", path, ioMode);
 		return -EINVAL;
 	}
+	/* convert opens the device through libv4l2 and offers other formats:
+	 * a node is created with it or without it, for good. */
+	if ((mode == IoMode::Convert) != convert_) {
+		spa_log_error(log_, "%s: io-mode %s: a node %s convert only when it is created", path,
+			      ioModeName(mode), convert_ ? "leaves" : "enters");
+		return -EINVAL;
+	}
 	PlaneAllocator newAllocator = allocator_;
 	std::string newPath = allocatorPath_;
 	if (allocator && allocatorPath_ != allocator) {

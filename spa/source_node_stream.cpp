@@ -131,7 +131,7 @@ int SourceNode::setFormat(uint32_t flags, const struct spa_pod *param)
 	IoMode mode = resolveIoMode(ioMode_, io);
 	if ((mode == IoMode::UserPtr && !io.canUserPtr) ||
 	    (mode == IoMode::DmaBufImport && !io.canDmaBuf) ||
-	    ((mode == IoMode::DmaBuf || mode == IoMode::Mmap) &&
+	    ((mode == IoMode::DmaBuf || mode == IoMode::Mmap || mode == IoMode::Convert) &&
 	     !(driverCaps_ & V4L2_BUF_CAP_SUPPORTS_MMAP))) {
 		spa_log_error(log_, "%s: io-mode %s is not supported by the driver (capabilities 0x%x)",
 			      path, ioModeName(mode), driverCaps_);

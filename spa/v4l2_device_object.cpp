@@ -10,6 +10,7 @@
 #include <spa/utils/keys.h>
 #include <spa/utils/result.h>
 
+#include "format_table.h"
 #include "v4l2_device.h"
 
 namespace v4l2dmabuf {
@@ -23,6 +24,34 @@ struct spa_dict toDict(const PropertyList &props, std::vector<struct spa_dict_it
 	for (const auto &[key, value] : props.items())
 		items->push_back(SPA_DICT_ITEM_INIT(key.c_str(), value.c_str()));
 	return SPA_DICT_INIT(items->data(), static_cast<uint32_t>(items->size()));
+}
+
+/*
+ * Whether libv4l2 emulates, for the device at @p path, a format this plugin
+ * can offer (what a node in io-mode convert would offer).
+ */
+bool libv4l2Converts(const std::string &path, const LogSink &sink)
+{
+	V4l2Device v4l2;
+	v4l2.setLogSink(sink);
+	if (v4l2.open(path, V4l2Access::Libv4l2) < 0)
+		return false;
+	for (const V4l2FormatDesc &d : v4l2.enumFormats())
+		if ((d.flags & V4L2_FMT_FLAG_EMULATED) && findFormatByV4l2(d.fourcc))
+			return true;
+	return false;
+}
+
+void emitNodeObject(struct spa_hook_list *hooks, uint32_t id, const PropertyList &props)
+{
+	std::vector<struct spa_dict_item> items;
+	struct spa_dict dict = toDict(props, &items);
+	struct spa_device_object_info object = SPA_DEVICE_OBJECT_INFO_INIT();
+	object.type = SPA_TYPE_INTERFACE_Node;
+	object.factory_name = "api.v4l2-dmabuf.source";
+	object.change_mask = SPA_DEVICE_OBJECT_CHANGE_MASK_FLAGS | SPA_DEVICE_OBJECT_CHANGE_MASK_PROPS;
+	object.props = &dict;
+	spa_device_emit_object_info(hooks, id, &object);
 }
 
 } /* namespace */
@@ -69,28 +98,29 @@ int V4l2DeviceObject::addListener(struct spa_hook *listener, const struct spa_de
 	PropertyList deviceProps = deviceInfoProperties(given_, path_, v4l2.capability());
 	PropertyList sourceProps = sourceObjectProperties(deviceProps);
 	v4l2.close();
+	/* Opt-in: a second node with libv4l2's emulated formats, when it has any. */
+	bool convert = wantsConvert(given_) && libv4l2Converts(path_, v4l2.logSink());
+	if (wantsConvert(given_) && !convert)
+		spa_log_info(log_, "%s: api.v4l2-dmabuf.convert: libv4l2 emulates no format for it, "
+			     "no converting node", path_.c_str());
 
 	struct spa_hook_list save;
 	spa_hook_list_isolate(&hooks_, &save, listener, events, data);
 
-	std::vector<struct spa_dict_item> deviceItems, sourceItems;
+	std::vector<struct spa_dict_item> deviceItems;
 	struct spa_dict deviceDict = toDict(deviceProps, &deviceItems);
 	struct spa_device_info info = SPA_DEVICE_INFO_INIT();
 	info.change_mask = SPA_DEVICE_CHANGE_MASK_FLAGS | SPA_DEVICE_CHANGE_MASK_PROPS;
 	info.props = &deviceDict;
 	spa_device_emit_info(&hooks_, &info);
 
-	struct spa_dict sourceDict = toDict(sourceProps, &sourceItems);
-	struct spa_device_object_info object = SPA_DEVICE_OBJECT_INFO_INIT();
-	object.type = SPA_TYPE_INTERFACE_Node;
-	object.factory_name = "api.v4l2-dmabuf.source";
-	object.change_mask = SPA_DEVICE_OBJECT_CHANGE_MASK_FLAGS | SPA_DEVICE_OBJECT_CHANGE_MASK_PROPS;
-	object.props = &sourceDict;
-	spa_device_emit_object_info(&hooks_, 0, &object);
+	emitNodeObject(&hooks_, 0, sourceProps);
+	if (convert)
+		emitNodeObject(&hooks_, 1, convertObjectProperties(sourceProps));
 
 	spa_hook_list_join(&hooks_, &save);
-	spa_log_info(log_, "%s: device with source %s", path_.c_str(),
-		     sourceProps.get("node.name")->c_str());
+	spa_log_info(log_, "%s: device with source %s%s", path_.c_str(),
+		     sourceProps.get("node.name")->c_str(), convert ? " and a converting node" : "");
 	return 0;
 }
 

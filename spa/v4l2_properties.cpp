@@ -21,6 +21,9 @@ constexpr const char kKeyDeviceDevids[] = "device.devids";
 /* Not macros in spa/node/keys.h; PipeWire's own names. */
 constexpr const char kKeyNodeDescription[] = "node.description";
 constexpr const char kKeyNodeNick[] = "node.nick";
+constexpr const char kKeyConvert[] = "api.v4l2-dmabuf.convert";
+constexpr const char kKeyIoMode[] = "api.v4l2-dmabuf.io-mode";
+constexpr const char kZeroCopySuffix[] = " (V4L2 DMA-BUF)";
 
 constexpr const char kDevicePrefix[] = "v4l2_device.";
 constexpr const char kSourcePrefix[] = "v4l2_input.";
@@ -300,6 +303,7 @@ PropertyList sourceObjectProperties(const PropertyList &device)
 	static const char *const kDeviceOnly[] = {
 		SPA_KEY_MEDIA_CLASS, SPA_KEY_FACTORY_NAME, SPA_KEY_DEVICE_ENUM_API,
 		SPA_KEY_DEVICE_NAME, SPA_KEY_DEVICE_DESCRIPTION, SPA_KEY_DEVICE_NICK,
+		kKeyConvert,
 	};
 	PropertyList props;
 	for (const auto &[key, value] : device.items()) {
@@ -330,9 +334,37 @@ PropertyList sourceObjectProperties(const PropertyList &device)
 	for (char &c : description)
 		if (c == ':')
 			c = ' ';
-	props.set(kKeyNodeDescription, description + " (V4L2 DMA-BUF)");
+	props.set(kKeyNodeDescription, description + kZeroCopySuffix);
 	props.set(kKeyNodeNick, card ? *card : description);
 	return props;
+}
+
+static std::string stripSuffix(const std::string &s, const std::string &suffix)
+{
+	if (s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0)
+		return s.substr(0, s.size() - suffix.size());
+	return s;
+}
+
+PropertyList convertObjectProperties(const PropertyList &source)
+{
+	PropertyList props;
+	for (const auto &[key, value] : source.items()) {
+		if (key == SPA_KEY_NODE_NAME)
+			props.set(key, value + ".convert");
+		else if (key == kKeyNodeDescription)
+			props.set(key, stripSuffix(value, kZeroCopySuffix) + kConvertDescriptionSuffix);
+		else
+			props.set(key, value);
+	}
+	props.set(kKeyIoMode, "convert");
+	return props;
+}
+
+bool wantsConvert(const PropertyList &given)
+{
+	const std::string *v = given.get(kKeyConvert);
+	return v && (*v == "true" || *v == "1");
 }
 
 } /* namespace v4l2dmabuf */

@@ -120,4 +120,21 @@ PropertyList deviceInfoProperties(const PropertyList &given, const std::string &
  */
 PropertyList sourceObjectProperties(const PropertyList &device);
 
+/** Ends the description of a node in io-mode convert (made by hand or by a device). */
+constexpr const char kConvertDescriptionSuffix[] = " (libv4l2 conversion)";
+
+/**
+ * Properties of the second node object api.v4l2-dmabuf.device emits when
+ * asked to (wantsConvert()): @p source (of sourceObjectProperties()) with
+ * api.v4l2-dmabuf.io-mode = convert, node.name with a ".convert" suffix and
+ * a description that says the frames are converted in software.
+ */
+PropertyList convertObjectProperties(const PropertyList &source);
+
+/**
+ * True when the device's properties opt in to a converting node
+ * (`api.v4l2-dmabuf.convert = true`, e.g. from a WirePlumber rule).
+ */
+bool wantsConvert(const PropertyList &given);
+
 } /* namespace v4l2dmabuf */

@@ -28,7 +28,7 @@ IoCapabilities vb2Driver(bool allocator)
 TEST_CASE("io-mode names round-trip and unknown names are refused", "[io-mode]")
 {
 	for (IoMode m : {IoMode::Auto, IoMode::DmaBuf, IoMode::Mmap, IoMode::DmaBufImport,
-			 IoMode::UserPtr}) {
+			 IoMode::UserPtr, IoMode::Convert}) {
 		IoMode parsed = IoMode::Auto;
 		REQUIRE(parseIoMode(ioModeName(m), &parsed));
 		CHECK(parsed == m);
@@ -68,4 +68,13 @@ TEST_CASE("each method is reachable through a normal PipeWire link", "[io-mode]"
 	/* mmap never says DmaBuf; its fd is offered as MemFd only when exportable. */
 	CHECK((ioModeDataTypes(IoMode::Mmap, vb2Driver(false)) & bit(SPA_DATA_DmaBuf)) == 0);
 	CHECK(ioModeDataTypes(IoMode::Mmap, IoCapabilities{}) == bit(SPA_DATA_MemPtr));
+}
+
+TEST_CASE("convert never offers DmaBuf and never allocates", "[io-mode]")
+{
+	/* Converted frames are copied into the consumer's shared memory. */
+	CHECK(resolveIoMode(IoMode::Convert, vb2Driver(true)) == IoMode::Convert);
+	CHECK_FALSE(ioModeAllocates(IoMode::Convert, vb2Driver(true)));
+	CHECK(ioModeDataTypes(IoMode::Convert, vb2Driver(true)) ==
+	      (bit(SPA_DATA_MemFd) | bit(SPA_DATA_MemPtr)));
 }

@@ -196,3 +196,26 @@ TEST_CASE("device info and its source node", "[discovery][unit]")
 	CHECK(value(d, "device.capabilities") == ":capture:");
 	CHECK(value(sourceObjectProperties(d), "node.name") == "v4l2_input.video9");
 }
+
+TEST_CASE("the opt-in converting node is named and described apart", "[properties]")
+{
+	PropertyList given;
+	given.set("api.v4l2.path", "/dev/video9");
+	CHECK_FALSE(wantsConvert(given));
+	given.set("api.v4l2-dmabuf.convert", "true");
+	CHECK(wantsConvert(given));
+
+	PropertyList d = deviceInfoProperties(given, "/dev/video9", uvcCaps());
+	PropertyList s = sourceObjectProperties(d);
+	/* The opt-in is the device's: the zero-copy node does not carry it. */
+	CHECK(value(s, "api.v4l2-dmabuf.convert") == "<absent>");
+	CHECK(value(s, "api.v4l2-dmabuf.io-mode") == "<absent>");
+
+	PropertyList c = convertObjectProperties(s);
+	CHECK(value(c, "api.v4l2-dmabuf.io-mode") == "convert");
+	CHECK(value(c, "node.name") == "v4l2_input.video9.convert");
+	/* sourceObjectProperties() turns the card's colons into spaces */
+	CHECK(value(c, "node.description") == "HD Webcam  HD Webcam (libv4l2 conversion)");
+	CHECK(value(c, "media.class") == "Video/Source");
+	CHECK(value(c, "api.v4l2.path") == "/dev/video9");
+}
