@@ -92,6 +92,7 @@ int NodeHost::load(const char *factoryName, const std::map<std::string, std::str
 	events_.version = SPA_VERSION_NODE_EVENTS;
 	events_.event = onEvent;
 	events_.info = onInfo;
+	events_.port_info = onPortInfo;
 	spa_node_add_listener(node_, &listener_, &events_, this);
 	listening_ = true;
 	return 0;
@@ -173,6 +174,13 @@ int NodeHost::pause()
 {
 	struct spa_command cmd = SPA_NODE_COMMAND_INIT(SPA_NODE_COMMAND_Pause);
 	return spa_node_send_command(node_, &cmd);
+}
+
+void NodeHost::onPortInfo(void *data, enum spa_direction, uint32_t, const struct spa_port_info *info)
+{
+	auto *self = static_cast<NodeHost *>(data);
+	if (info && (info->change_mask & SPA_PORT_CHANGE_MASK_FLAGS))
+		self->portFlags_ = info->flags;
 }
 
 void NodeHost::onInfo(void *data, const struct spa_node_info *info)

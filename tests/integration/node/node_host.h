@@ -86,6 +86,8 @@ public:
 	void setFrameHook(FrameHook hook) { hook_ = std::move(hook); }
 	/** The node's properties from its last info event (after load()). */
 	const std::map<std::string, std::string> &nodeProps() const { return nodeProps_; }
+	/** SPA_PORT_FLAG_* of the output port from its last port info event. */
+	uint64_t portFlags() const { return portFlags_; }
 	/** Waits up to @p timeoutMs ms for a SPA_NODE_EVENT_Error; true if one came. */
 	bool waitErrorEvent(int timeoutMs);
 	void clearFrames();
@@ -94,6 +96,8 @@ private:
 	static int onReady(void *data, int status);
 	static void onEvent(void *data, const struct spa_event *event);
 	static void onInfo(void *data, const struct spa_node_info *info);
+	static void onPortInfo(void *data, enum spa_direction direction, uint32_t port,
+			       const struct spa_port_info *info);
 	void ready();
 
 	void *dl_ = nullptr;
@@ -109,6 +113,7 @@ private:
 	bool listening_ = false;
 	int errorEvents_ = 0;
 	std::map<std::string, std::string> nodeProps_;
+	uint64_t portFlags_ = 0;
 
 	FrameHook hook_;
 	std::mutex mutex_;

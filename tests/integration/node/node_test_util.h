@@ -6,6 +6,7 @@
 #include <linux/dma-buf.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <spa/param/video/format-utils.h>
@@ -44,6 +45,26 @@ inline struct spa_pod *rawFormat(struct spa_pod_builder *b, uint32_t spaFormat, 
 		spa_pod_builder_add(b, V4L2_DMABUF_FORMAT_VIDEO_memoryPlanes, SPA_POD_Int(planes), 0);
 	return static_cast<struct spa_pod *>(spa_pod_builder_pop(b, &f));
 }
+
+/* Shared memory as PipeWire makes it for a link: a memfd, mapped. */
+struct SharedMemory {
+	int fd = -1;
+	void *data = MAP_FAILED;
+	size_t size = 0;
+	explicit SharedMemory(size_t bytes) : size(bytes)
+	{
+		fd = memfd_create("node-test", MFD_CLOEXEC);
+		if (fd >= 0 && ftruncate(fd, off_t(bytes)) == 0)
+			data = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	}
+	~SharedMemory()
+	{
+		if (data != MAP_FAILED)
+			munmap(data, size);
+		if (fd >= 0)
+			close(fd);
+	}
+};
 
 inline const struct spa_pod *asPod(const std::vector<uint8_t> &bytes)
 {

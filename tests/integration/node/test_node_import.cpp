@@ -49,26 +49,6 @@ struct VgemBuffers {
 	}
 };
 
-/* A memfd mapped like PipeWire's shared memory. */
-struct SharedMemory {
-	int fd = -1;
-	void *data = MAP_FAILED;
-	size_t size = 0;
-	explicit SharedMemory(size_t bytes) : size(bytes)
-	{
-		fd = memfd_create("node-test", MFD_CLOEXEC);
-		if (fd >= 0 && ftruncate(fd, off_t(bytes)) == 0)
-			data = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	}
-	~SharedMemory()
-	{
-		if (data != MAP_FAILED)
-			munmap(data, size);
-		if (fd >= 0)
-			close(fd);
-	}
-};
-
 const std::vector<Plane> kNv12m640{{640, 640 * 480}, {640, 640 * 240}};
 const std::vector<Plane> kYuyv640{{1280, 1280 * 480}};
 
