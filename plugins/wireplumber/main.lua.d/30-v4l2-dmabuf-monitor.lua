@@ -9,6 +9,11 @@ v4l2_dmabuf_monitor = {
   properties = {},
   -- { matches = { { { "device.name", "matches", "v4l2_device.*" } } },
   --   apply_properties = { ["device.disabled"] = true } }
+  -- A camera whose formats applications cannot use (Bayer, vendor formats)
+  -- can also get a second node with libv4l2's converted formats, copied
+  -- into shared memory (never zero copy):
+  -- { matches = { { { "api.v4l2.path", "equals", "/dev/video0" } } },
+  --   apply_properties = { ["api.v4l2-dmabuf.convert"] = true } }
   rules = {},
 }
 

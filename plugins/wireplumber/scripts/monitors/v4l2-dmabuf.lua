@@ -72,6 +72,11 @@ local function createSource(device, id, type, factory, props)
     -- Lower /dev/videoN numbers first: the built-in camera is usually video0.
     local n = tonumber((props["api.v4l2.path"] or ""):match("^/dev/video(%d+)$") or "")
     props["priority.session"] = 1000 - 10 * (n or 90)
+    -- A converting node (opt-in, api.v4l2-dmabuf.convert on the device)
+    -- never becomes the default camera before its zero-copy sibling.
+    if props["api.v4l2-dmabuf.io-mode"] == "convert" then
+      props["priority.session"] = props["priority.session"] - 5
+    end
   end
   applyRules(props)
   if props["node.disabled"] then

@@ -1,0 +1,6 @@
+-- Test config for vm-discovery-convert (WirePlumber 0.4 main.lua.d): the
+-- rule a user writes to opt one camera in to a converting node.
+table.insert(v4l2_dmabuf_monitor.rules, {
+  matches = { { { "api.v4l2.path", "equals", "/dev/video0" } } },
+  apply_properties = { ["api.v4l2-dmabuf.convert"] = true },
+})
