@@ -3,6 +3,7 @@
 #include "spa_device_methods.h"
 
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -260,8 +261,16 @@ void UdevMonitor::onInotifyEvents()
 			if (!id)
 				continue;
 			auto it = nodes_.find(*id);
-			if (it != nodes_.end())
+			if (it == nodes_.end())
+				continue;
+			if (isKnownFile(it->second)) {
 				updateAccess(it->first, it->second);
+			} else {
+				spa_log_debug(log_, "v4l2-dmabuf udev: %s: a newer node than the last "
+					      "added; waiting for its add event",
+					      it->second.info.devnode.c_str());
+				withdraw(it->first, it->second);
+			}
 		}
 	}
 	if (gone) {
@@ -318,6 +327,8 @@ void UdevMonitor::addOrChange(struct udev_device *dev, bool added)
 		node.capture = node.ignored = false;
 	}
 	node.info = std::move(info);
+	struct stat st;
+	node.inode = stat(node.info.devnode.c_str(), &st) == 0 ? st.st_ino : 0;
 	updateAccess(*id, node);
 }
 
@@ -331,6 +342,21 @@ void UdevMonitor::remove(struct udev_device *dev)
 		return;
 	withdraw(it->first, it->second);
 	nodes_.erase(it);
+}
+
+/*
+ * devtmpfs makes a new inode for every device it adds, so a file with
+ * another inode under the node's name is a newer device than the one the
+ * monitor knows. A node that was not there at its add is taken as it is now.
+ */
+bool UdevMonitor::isKnownFile(Node &node) const
+{
+	struct stat st;
+	if (stat(node.info.devnode.c_str(), &st) < 0)
+		return false;
+	if (node.inode == 0)
+		node.inode = st.st_ino;
+	return node.inode == st.st_ino;
 }
 
 void UdevMonitor::updateAccess(uint32_t id, Node &node)

@@ -49,7 +49,10 @@ using UdevDevicePtr = std::unique_ptr<struct udev_device, UdevUnref>;
  *   `api.v4l2-dmabuf.udev.events = udev | kernel` forces one.
  * - Access: inotify on /dev (IN_ATTRIB): a node the user cannot open is not
  *   offered, and is once a permission or ACL change makes it accessible; an
- *   offered node that becomes inaccessible is withdrawn.
+ *   offered node that becomes inaccessible is withdrawn. An IN_ATTRIB only
+ *   counts for the file the last add/enumeration saw (same inode): a node
+ *   created since belongs to a device whose add event has not come yet
+ *   (udevd still busy), and what is known is the removed device's.
  * - Capture or not: V4l2Device::open() (QUERYCAP device_caps, in the V4L2
  *   layer; this class issues no ioctl). -ENODEV (output, metadata, mem2mem,
  *   vbi, radio, sdr, touch) is never offered; see probeVerdict().
@@ -85,6 +88,7 @@ private:
 		bool ignored = false; /* probed: not a capture node */
 		bool emitted = false;
 		std::vector<PropertyList::Item> emittedProps; /* what listeners last got */
+		uint64_t inode = 0; /* of info.devnode when its add was handled; 0: not there then */
 	};
 
 	template<typename> friend struct SpaDeviceMethods;
@@ -102,6 +106,7 @@ private:
 	void addOrChange(struct udev_device *dev, bool added);
 	void remove(struct udev_device *dev);
 	void updateAccess(uint32_t id, Node &node);
+	bool isKnownFile(Node &node) const;
 	void emitObject(uint32_t id, Node &node);
 	void withdraw(uint32_t id, Node &node);
 	void emitInfo();
