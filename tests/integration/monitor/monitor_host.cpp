@@ -11,6 +11,8 @@
 #include <pipewire/pipewire.h>
 #include <spa/utils/string.h>
 
+#include "../common/plugin_factory.h"
+
 #ifndef V4L2_DMABUF_PLUGIN_PATH
 #error "V4L2_DMABUF_PLUGIN_PATH must name the built plugin"
 #endif
@@ -69,39 +71,18 @@ MonitorHost::~MonitorHost()
 
 int MonitorHost::start(const Props &info)
 {
-	dl_ = dlopen(V4L2_DMABUF_PLUGIN_PATH, RTLD_NOW);
-	if (!dl_)
-		return -ENOENT;
-	auto enumFunc = reinterpret_cast<spa_handle_factory_enum_func_t>(
-		dlsym(dl_, SPA_HANDLE_FACTORY_ENUM_FUNC_NAME));
-	if (!enumFunc)
-		return -ENOSYS;
 	const struct spa_handle_factory *factory = nullptr;
-	for (uint32_t index = 0;;) {
-		const struct spa_handle_factory *f;
-		if (enumFunc(&f, &index) <= 0)
-			break;
-		if (spa_streq(f->name, "api.v4l2-dmabuf.enum.udev"))
-			factory = f;
-	}
-	if (!factory)
-		return -ENOENT;
+	int err = findPluginFactory(V4L2_DMABUF_PLUGIN_PATH, "api.v4l2-dmabuf.enum.udev", &dl_, &factory);
+	if (err < 0)
+		return err;
 
-	std::vector<struct spa_dict_item> items;
-	for (const auto &[key, value] : info)
-		items.push_back(SPA_DICT_ITEM_INIT(key.c_str(), value.c_str()));
-	struct spa_dict dict = SPA_DICT_INIT(items.data(), uint32_t(items.size()));
 	struct spa_support support[] = {
 		SPA_SUPPORT_INIT(SPA_TYPE_INTERFACE_Log, &log_),
 		SPA_SUPPORT_INIT(SPA_TYPE_INTERFACE_Loop, loop_.loop()->loop),
 	};
-	handle_ = static_cast<struct spa_handle *>(calloc(1, spa_handle_factory_get_size(factory, &dict)));
-	int ret = spa_handle_factory_init(factory, handle_, &dict, support, SPA_N_ELEMENTS(support));
-	if (ret < 0) {
-		free(handle_);
-		handle_ = nullptr;
+	int ret = initPluginHandle(factory, info, support, SPA_N_ELEMENTS(support), &handle_);
+	if (ret < 0)
 		return ret;
-	}
 	void *iface = nullptr;
 	ret = spa_handle_get_interface(handle_, SPA_TYPE_INTERFACE_Device, &iface);
 	if (ret < 0)

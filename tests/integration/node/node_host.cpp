@@ -14,6 +14,8 @@
 #include <spa/node/utils.h>
 #include <spa/utils/string.h>
 
+#include "../common/plugin_factory.h"
+
 #ifndef V4L2_DMABUF_PLUGIN_PATH
 #error "V4L2_DMABUF_PLUGIN_PATH must name the built plugin"
 #endif
@@ -48,41 +50,18 @@ NodeHost::~NodeHost()
 
 int NodeHost::load(const char *factoryName, const std::map<std::string, std::string> &props)
 {
-	dl_ = dlopen(V4L2_DMABUF_PLUGIN_PATH, RTLD_NOW);
-	if (!dl_)
-		return -ENOENT;
-	auto enumFunc = reinterpret_cast<spa_handle_factory_enum_func_t>(
-		dlsym(dl_, SPA_HANDLE_FACTORY_ENUM_FUNC_NAME));
-	if (!enumFunc)
-		return -ENOSYS;
-
 	const struct spa_handle_factory *factory = nullptr;
-	for (uint32_t index = 0;;) {
-		const struct spa_handle_factory *f;
-		if (enumFunc(&f, &index) <= 0)
-			break;
-		if (spa_streq(f->name, factoryName))
-			factory = f;
-	}
-	if (!factory)
-		return -ENOENT;
-
-	std::vector<struct spa_dict_item> items;
-	for (const auto &p : props)
-		items.push_back(SPA_DICT_ITEM_INIT(p.first.c_str(), p.second.c_str()));
-	struct spa_dict dict = SPA_DICT_INIT(items.data(), uint32_t(items.size()));
+	int err = findPluginFactory(V4L2_DMABUF_PLUGIN_PATH, factoryName, &dl_, &factory);
+	if (err < 0)
+		return err;
 
 	struct spa_support support[] = {
 		SPA_SUPPORT_INIT(SPA_TYPE_INTERFACE_Log, pw_log_get()),
 		SPA_SUPPORT_INIT(SPA_TYPE_INTERFACE_DataLoop, pw_data_loop_get_loop(dataLoop_)->loop),
 	};
-	handle_ = static_cast<struct spa_handle *>(calloc(1, spa_handle_factory_get_size(factory, &dict)));
-	int ret = spa_handle_factory_init(factory, handle_, &dict, support, SPA_N_ELEMENTS(support));
-	if (ret < 0) {
-		free(handle_);
-		handle_ = nullptr;
+	int ret = initPluginHandle(factory, props, support, SPA_N_ELEMENTS(support), &handle_);
+	if (ret < 0)
 		return ret;
-	}
 	void *iface = nullptr;
 	ret = spa_handle_get_interface(handle_, SPA_TYPE_INTERFACE_Node, &iface);
 	if (ret < 0)
