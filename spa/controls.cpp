@@ -252,6 +252,27 @@ int ControlProps::refresh()
 	return ret;
 }
 
+int ControlProps::subscribe()
+{
+	return v4l2_.subscribe(controls_);
+}
+
+int ControlProps::takeChanges(Changes *changes)
+{
+	*changes = Changes();
+	std::vector<V4l2ControlChange> events;
+	int ret = v4l2_.dequeueChanges(&events);
+	if (ret < 0)
+		return ret;
+	for (const V4l2ControlChange &e : events) {
+		changes->values |= (e.changes & (V4L2_EVENT_CTRL_CH_VALUE | V4L2_EVENT_CTRL_CH_FLAGS)) != 0;
+		changes->infos |= (e.changes & (V4L2_EVENT_CTRL_CH_RANGE | V4L2_EVENT_CTRL_CH_FLAGS)) != 0;
+	}
+	if (changes->infos)
+		refresh();
+	return 0;
+}
+
 const V4l2Control *ControlProps::find(uint32_t propId) const
 {
 	for (size_t i = 0; i < propIds_.size(); i++)

@@ -161,6 +161,24 @@ public:
 	 */
 	int setProps(const struct spa_pod *props, bool *changed);
 
+	/** What changed on the device since the last takeChanges(). */
+	struct Changes {
+		bool values = false; /**< Props: a value (or its flags) changed */
+		bool infos = false;  /**< PropInfo: a range or flags changed; refreshed */
+	};
+
+	/**
+	 * Asks the device to report control changes made elsewhere (see
+	 * V4l2Controls::subscribe()). @return 0; -ENOTTY no events; -errno.
+	 */
+	int subscribe();
+	/**
+	 * Reads the reported changes; on a range or flags change the controls
+	 * are enumerated again (refresh()). @return 0 or the -errno of
+	 * VIDIOC_DQEVENT.
+	 */
+	int takeChanges(Changes *changes);
+
 	/** True when @p propId is one of this device's control props. */
 	bool handles(uint32_t propId) const { return find(propId) != nullptr; }
 

@@ -117,6 +117,7 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 	ret = controls_.refresh();
 	if (ret < 0)
 		spa_log_warn(log_, "%s: cannot list controls: %s", path, spa_strerror(ret));
+	watchControls();
 	ret = applyIoSettings(ioMode, spa_dict_lookup(info, "api.v4l2-dmabuf.allocator"));
 	if (ret < 0)
 		return ret;

@@ -21,6 +21,7 @@
 #include "controls.h"
 #include "format_table.h"
 #include "io_mode.h"
+#include "loop_source.h"
 #include "v4l2_device.h"
 
 namespace v4l2dmabuf {
@@ -102,6 +103,8 @@ private:
 	static int doReportDeviceError(struct spa_loop *loop, bool async, uint32_t seq,
 				       const void *data, size_t size, void *userData);
 	int setProps(const struct spa_pod *param);
+	void watchControls();
+	void onControlEvents(uint32_t rmask);
 	int applyIoSettings(const char *ioMode, const char *allocator);
 	int openAllocator(const std::string &path, PlaneAllocator *allocator);
 	IoCapabilities ioCapabilities() const;
@@ -120,6 +123,7 @@ private:
 
 	V4l2Device device_;
 	ControlProps controls_{device_}; /* V4L2 controls as Props; after device_ */
+	LoopSource controlEvents_;       /* their V4L2_EVENT_CTRLs, on the main loop */
 	std::unique_ptr<CaptureBuffers> buffers_;
 	std::vector<FormatChoice> formats_;
 	std::vector<std::pair<std::string, std::string>> props_;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* SourceNode: the I/O method settings (node properties and Props). */
+/* SourceNode: the I/O method settings (node properties and Props), control changes. */
 #include "source_node.h"
 
 #include <cerrno>
@@ -11,6 +11,52 @@
 #include "format_keys.h"
 
 namespace v4l2dmabuf {
+
+namespace {
+
+/* EPOLLPRI: SPA's I/O masks are epoll's (spa/plugins/support/system.c adds
+ * them as epoll events); spa/support/system.h names no priority bit. */
+constexpr uint32_t kIoPri = 1u << 1;
+
+} /* namespace */
+
+/*
+ * Controls changed by another program or by the driver (V4L2_EVENT_CTRL,
+ * POLLPRI on the device fd) bump the Props/PropInfo serials on the main
+ * loop, where node info is emitted: clients watching the node re-read them.
+ * Without a main loop (a bare host) values are still read at each
+ * enumeration.
+ */
+void SourceNode::watchControls()
+{
+	if (mainLoop_ == nullptr || controls_.count() == 0)
+		return;
+	int ret = controls_.subscribe();
+	if (ret == 0)
+		ret = controlEvents_.add(mainLoop_, device_.fd(), kIoPri,
+					 [this](uint32_t rmask) { onControlEvents(rmask); });
+	if (ret < 0)
+		spa_log_info(log_, "%s: control changes made elsewhere are not followed: %s",
+			     device_.path().c_str(), spa_strerror(ret));
+}
+
+void SourceNode::onControlEvents(uint32_t rmask)
+{
+	ControlProps::Changes changes;
+	/* ERR/HUP: the device is going; the data loop reports it. */
+	if ((rmask & (SPA_IO_ERR | SPA_IO_HUP)) || controls_.takeChanges(&changes) < 0) {
+		controlEvents_.remove();
+		return;
+	}
+	if (changes.values)
+		nodeParams_[kNodeProps].flags ^= SPA_PARAM_INFO_SERIAL;
+	if (changes.infos)
+		nodeParams_[kNodePropInfo].flags ^= SPA_PARAM_INFO_SERIAL;
+	if (changes.values || changes.infos) {
+		nodeChangeMask_ |= SPA_NODE_CHANGE_MASK_PARAMS;
+		emitNodeInfo(false);
+	}
+}
 
 IoCapabilities SourceNode::ioCapabilities() const
 {

@@ -290,6 +290,41 @@ int V4l2Controls::setMany(const std::vector<V4l2Control> &controls,
 	return 0;
 }
 
+int V4l2Controls::subscribe(const std::vector<V4l2Control> &controls)
+{
+	for (const V4l2Control &c : controls) {
+		struct v4l2_event_subscription sub = {};
+		sub.type = V4L2_EVENT_CTRL;
+		sub.id = c.id;
+		int ret = device_.ioctl(VIDIOC_SUBSCRIBE_EVENT, &sub);
+		if (ret < 0) {
+			if (ret != -ENOTTY)
+				device_.log(LogLevel::Warn, "VIDIOC_SUBSCRIBE_EVENT for control '" + c.name +
+								    "' failed: " + errnoString(ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int V4l2Controls::dequeueChanges(std::vector<V4l2ControlChange> *changes)
+{
+	changes->clear();
+	for (;;) {
+		struct v4l2_event event = {};
+		int ret = device_.ioctl(VIDIOC_DQEVENT, &event);
+		if (ret == -ENOENT || ret == -EAGAIN)
+			break;
+		if (ret < 0)
+			return ret;
+		if (event.type == V4L2_EVENT_CTRL)
+			changes->push_back({event.id, event.u.ctrl.changes});
+		if (event.pending == 0)
+			break;
+	}
+	return static_cast<int>(changes->size());
+}
+
 const char *controlTypeName(uint32_t type)
 {
 	switch (type) {

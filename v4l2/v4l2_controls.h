@@ -43,6 +43,12 @@ struct V4l2Control {
 	bool accepts(int64_t value) const;
 };
 
+/** One V4L2_EVENT_CTRL: which control changed, and how. */
+struct V4l2ControlChange {
+	uint32_t id = 0;      /**< V4L2_CID_* */
+	uint32_t changes = 0; /**< V4L2_EVENT_CTRL_CH_VALUE | _FLAGS | _RANGE */
+};
+
 /**
  * The controls of a V4L2 device: enumeration, reading and writing through
  * the extended control ioctls (VIDIOC_QUERY_EXT_CTRL, VIDIOC_QUERYMENU,
@@ -115,6 +121,22 @@ public:
 	 * is pressed, whatever its value: leave out those set to 0.
 	 */
 	int setMany(const std::vector<V4l2Control> &controls, const std::vector<int64_t> &values);
+
+	/**
+	 * VIDIOC_SUBSCRIBE_EVENT(V4L2_EVENT_CTRL) for each of @p controls, so
+	 * that changes made by other programs, or by the driver itself (an
+	 * auto control, a control becoming inactive), are reported: the fd
+	 * then polls with POLLPRI. Changes written through this fd are not
+	 * reported back (no V4L2_EVENT_SUB_FL_ALLOW_FEEDBACK).
+	 * @return 0; -ENOTTY the driver has no events; -errno.
+	 */
+	int subscribe(const std::vector<V4l2Control> &controls);
+
+	/**
+	 * Drains pending events with VIDIOC_DQEVENT into @p changes (cleared
+	 * first). @return how many, 0 when none is pending, or -errno.
+	 */
+	int dequeueChanges(std::vector<V4l2ControlChange> *changes);
 
 private:
 	int queryMenu(V4l2Control *control) const;

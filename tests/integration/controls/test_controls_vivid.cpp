@@ -267,6 +267,37 @@ TEST_CASE("V4l2Controls get/set refuse what the kernel would clamp", "[controls]
 	CHECK(controls.set(fx.byKey("boolean").id, fx.byKey("boolean").def) == 0);
 }
 
+TEST_CASE("subscribed control events report changes made through another fd only", "[controls]")
+{
+	Fixture fx;
+	V4l2Controls controls(fx.dev);
+	const V4l2Control &brightness = fx.byKey("brightness");
+	const V4l2Control &contrast = fx.byKey("contrast");
+	const int64_t brightnessBefore = fx.rawGet(brightness), contrastBefore = fx.rawGet(contrast);
+	REQUIRE(controls.subscribe({brightness, contrast}) == 0);
+	std::vector<V4l2ControlChange> changes;
+	CHECK(controls.dequeueChanges(&changes) == 0);
+
+	/* Our own write: no feedback. */
+	REQUIRE(controls.set(brightness.id, 90) == 0);
+	CHECK(controls.dequeueChanges(&changes) == 0);
+
+	/* Another program's writes (a second open of the node). */
+	V4l2Device other;
+	REQUIRE(other.open(kDevice) == 0);
+	V4l2Controls otherControls(other);
+	REQUIRE(otherControls.set(brightness.id, 91) == 0);
+	REQUIRE(otherControls.set(contrast.id, 92) == 0);
+	REQUIRE(controls.dequeueChanges(&changes) == 2);
+	CHECK(changes[0].id == brightness.id);
+	CHECK(changes[1].id == contrast.id);
+	for (const V4l2ControlChange &c : changes)
+		CHECK((c.changes & V4L2_EVENT_CTRL_CH_VALUE) != 0);
+	CHECK(controls.dequeueChanges(&changes) == 0);
+	/* The later tests expect vivid's values as they were. */
+	CHECK(controls.setMany({brightness, contrast}, {brightnessBefore, contrastBefore}) == 0);
+}
+
 TEST_CASE("ControlProps: PropInfo, setProps and Props against vivid", "[controls]")
 {
 	Fixture fx;

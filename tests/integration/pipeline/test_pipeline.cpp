@@ -352,6 +352,27 @@ TEST_CASE("controls: pw-cli set-param changes the V4L2 control; bad writes are r
 	CHECK(atoi(out.c_str()) >= 1);
 }
 
+TEST_CASE("controls: a change made by another program reaches clients watching Props",
+	  "[pipeline][controls]")
+{
+	std::string out;
+	REQUIRE(runCommand("pw-cli ls Node | awk '/^\\tid /{id=$2} /node.name = \"vivid-sp\"/{print id}' "
+			   "| tr -d ,", &out) == 0);
+	const std::string id = out.substr(0, out.find_first_of("\n"));
+	REQUIRE(!id.empty());
+	/* pw-dump -m prints the node again when its info says Props changed;
+	 * nothing polls the device, so only V4L2_EVENT_CTRL can cause that. */
+	const std::string dump = "/tmp/controls-monitor.json";
+	REQUIRE(runCommand("v4l2-ctl -d /dev/video0 -c brightness=128", &out) == 0);
+	REQUIRE(runCommand("(timeout 8 pw-dump -m " + id + " > " + dump + " 2>&1 &) ; sleep 2", &out) == 0);
+	REQUIRE(runCommand("v4l2-ctl -d /dev/video0 -c brightness=77", &out) == 0);
+	sleep(3);
+	out.clear();
+	runCommand("grep -c '\"brightness\": 77' " + dump, &out);
+	INFO("pw-dump -m output: " << dump);
+	CHECK(atoi(out.c_str()) >= 1);
+}
+
 TEST_CASE("io-mode convert through the daemon: a raw sensor's frames as RGB in shared memory",
 	  "[pipeline][convert]")
 {
