@@ -147,25 +147,33 @@ int V4l2Device::query()
 	caps_.deviceCaps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps
 								       : cap.capabilities;
 
-	const uint32_t dc = caps_.deviceCaps;
-	if (dc & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE)) {
-		log(LogLevel::Error, "mem2mem node (device_caps " + hex(dc) + "), not a capture device: " +
+	const char *why = nullptr;
+	bufType_ = captureBufferType(caps_.deviceCaps, &why);
+	if (bufType_ == 0) {
+		log(LogLevel::Error, std::string(why) + " (device_caps " + hex(caps_.deviceCaps) + "): " +
 					     errnoString(-ENODEV));
 		return -ENODEV;
 	}
-	if (!(dc & V4L2_CAP_STREAMING)) {
-		log(LogLevel::Error, "no streaming I/O (device_caps " + hex(dc) + "): " + errnoString(-ENODEV));
-		return -ENODEV;
-	}
-	if (dc & V4L2_CAP_VIDEO_CAPTURE_MPLANE) {
-		bufType_ = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
-	} else if (dc & V4L2_CAP_VIDEO_CAPTURE) {
-		bufType_ = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	} else {
-		log(LogLevel::Error, "no video capture (device_caps " + hex(dc) + "): " + errnoString(-ENODEV));
-		return -ENODEV;
-	}
 	return 0;
+}
+
+uint32_t captureBufferType(uint32_t dc, const char **why)
+{
+	const char *reason = nullptr;
+	uint32_t type = 0;
+	if (dc & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE))
+		reason = "mem2mem node, not a capture device";
+	else if (!(dc & V4L2_CAP_STREAMING))
+		reason = "no streaming I/O";
+	else if (dc & V4L2_CAP_VIDEO_CAPTURE_MPLANE)
+		type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+	else if (dc & V4L2_CAP_VIDEO_CAPTURE)
+		type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	else
+		reason = "no video capture";
+	if (why)
+		*why = reason;
+	return type;
 }
 
 /*

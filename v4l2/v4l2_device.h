@@ -217,6 +217,18 @@ private:
 };
 
 /**
+ * The capture queue a node with @p deviceCaps (QUERYCAP device_caps, or
+ * capabilities for drivers without them) gets, the decision of
+ * V4l2Device::open(): V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE when it has
+ * VIDEO_CAPTURE_MPLANE (also next to VIDEO_CAPTURE: the superset API, as in
+ * libcamera), else V4L2_BUF_TYPE_VIDEO_CAPTURE; 0 for a node this project
+ * does not capture from: mem2mem (M2M, M2M_MPLANE), no STREAMING, or no
+ * video capture at all (output, metadata, radio, touch...).
+ * @p why (may be null) is set to the reason when 0 is returned.
+ */
+uint32_t captureBufferType(uint32_t deviceCaps, const char **why = nullptr);
+
+/**
  * "YUYV"-style text for a V4L2 or DRM fourcc (for logs and tools): the four
  * characters in memory order, unprintable ones as '.', trailing spaces
  * kept ("Y16 "); bit 31 (V4L2_PIX_FMT_FLAG_BE, DRM_FORMAT_BIG_ENDIAN) is

@@ -38,6 +38,29 @@ TEST_CASE("fourccToString prints fourccs in memory order", "[v4l2][unit]")
 	CHECK(fourccToString(v4l2_fourcc('A', '\x01', 'B', '\x7f')) == "A.B.");
 }
 
+TEST_CASE("captureBufferType: which nodes are captured from, and with which API", "[v4l2][unit]")
+{
+	const char *why = nullptr;
+	/* uvcvideo: single-planar capture. */
+	CHECK(captureBufferType(V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING, &why) ==
+	      V4L2_BUF_TYPE_VIDEO_CAPTURE);
+	CHECK(why == nullptr);
+	/* Both APIs: _MPLANE, the superset. MPLANE only: _MPLANE. */
+	CHECK(captureBufferType(V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_CAPTURE_MPLANE |
+				V4L2_CAP_STREAMING) == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE);
+	CHECK(captureBufferType(V4L2_CAP_VIDEO_CAPTURE_MPLANE | V4L2_CAP_STREAMING) ==
+	      V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE);
+	/* A decoder says CAPTURE_MPLANE too, but is mem2mem. */
+	CHECK(captureBufferType(V4L2_CAP_VIDEO_M2M_MPLANE | V4L2_CAP_VIDEO_CAPTURE_MPLANE |
+				V4L2_CAP_STREAMING, &why) == 0);
+	CHECK(std::string(why).find("mem2mem") != std::string::npos);
+	CHECK(captureBufferType(V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_READWRITE, &why) == 0);
+	CHECK(std::string(why) == "no streaming I/O");
+	CHECK(captureBufferType(V4L2_CAP_VIDEO_OUTPUT | V4L2_CAP_STREAMING, &why) == 0);
+	CHECK(captureBufferType(V4L2_CAP_META_CAPTURE | V4L2_CAP_STREAMING, &why) == 0);
+	CHECK(std::string(why) == "no video capture");
+}
+
 TEST_CASE("open() of a missing node is -ENOENT and logs the path", "[v4l2][unit]")
 {
 	int before = countOpenFds();
