@@ -79,6 +79,8 @@ local function createSource(device, id, type, factory, props)
     end
   end
   applyRules(props)
+  -- A device's opt-in (rules match devices and nodes alike); not the node's.
+  props["api.v4l2-dmabuf.convert"] = nil
   if props["node.disabled"] then
     Log.info("v4l2-dmabuf: node " .. props["node.name"] .. " disabled by a rule")
     return
