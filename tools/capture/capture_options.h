@@ -34,6 +34,13 @@ struct CaptureOptions {
 	std::string allocator;
 	/** node.name of the capture stream (what pw-link calls it). */
 	std::string nodeName = "v4l2-dmabuf-capture";
+	/**
+	 * A connected PipeWire socket to use instead of the default remote, e.g.
+	 * the one the Camera portal's OpenPipeWireRemote returns; -1: connect
+	 * as usual. run() hands it to pw_context_connect_fd(), which owns it
+	 * from then on.
+	 */
+	int remoteFd = -1;
 };
 
 /** Parses "WxH" (e.g. "640x480") into pixels; false on anything else or a zero. */

@@ -163,7 +163,10 @@ bool CaptureSession::Impl::start()
 		finish(false, std::string("cannot create a PipeWire context: ") + strerror(errno));
 		return false;
 	}
-	core.reset(pw_context_connect(context.get(), nullptr, 0));
+	if (opts.remoteFd >= 0)
+		core.reset(pw_context_connect_fd(context.get(), opts.remoteFd, nullptr, 0));
+	else
+		core.reset(pw_context_connect(context.get(), nullptr, 0));
 	if (!core) {
 		finish(false, std::string("cannot connect to the PipeWire daemon: ") + strerror(errno));
 		return false;

@@ -38,6 +38,8 @@ void usage(FILE *out, const char *argv0)
 		"                       (auto, dmabuf, mmap, dmabuf-import, userptr)\n"
 		"  --allocator PATH     set the target's api.v4l2-dmabuf.allocator first\n"
 		"                       (a DRM node, e.g. /dev/dri/renderD128: dmabuf-import)\n"
+		"  --remote-fd N        use the connected PipeWire socket N (inherited), e.g.\n"
+		"                       from the Camera portal's OpenPipeWireRemote\n"
 		"  --verbose            log negotiation and buffers to stderr\n"
 		"  --help               this text\n\n"
 		"Exit status: 0 when the frames arrived in time, 1 otherwise, 2 on bad usage.\n",
@@ -55,7 +57,7 @@ void usage(FILE *out, const char *argv0)
 
 int main(int argc, char **argv)
 {
-	enum { Target = 256, Format, Size, Framerate, DataTypes, Frames, Timeout, Png, Json, NodeName, IoMode, Allocator, Verbose, Help };
+	enum { Target = 256, Format, Size, Framerate, DataTypes, Frames, Timeout, Png, Json, NodeName, IoMode, Allocator, RemoteFd, Verbose, Help };
 	static const option longOptions[] = {
 		{"target", required_argument, nullptr, Target},
 		{"format", required_argument, nullptr, Format},
@@ -69,6 +71,7 @@ int main(int argc, char **argv)
 		{"node-name", required_argument, nullptr, NodeName},
 		{"io-mode", required_argument, nullptr, IoMode},
 		{"allocator", required_argument, nullptr, Allocator},
+		{"remote-fd", required_argument, nullptr, RemoteFd},
 		{"verbose", no_argument, nullptr, Verbose},
 		{"help", no_argument, nullptr, Help},
 		{nullptr, 0, nullptr, 0},
@@ -110,6 +113,13 @@ int main(int argc, char **argv)
 		case NodeName: opts.nodeName = arg; break;
 		case IoMode: opts.ioMode = arg; break;
 		case Allocator: opts.allocator = arg; break;
+		case RemoteFd: {
+			long fd = strtol(arg.c_str(), &end, 10);
+			if (arg.empty() || *end || fd < 0 || fd > 65535)
+				badUsage(argv[0], "bad --remote-fd '" + arg + "'");
+			opts.remoteFd = int(fd);
+			break;
+		}
 		case Verbose: opts.verbose = true; break;
 		case Help: usage(stdout, argv[0]); return 0;
 		default: usage(stderr, argv[0]); return 2;
