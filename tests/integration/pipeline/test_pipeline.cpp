@@ -97,6 +97,15 @@ int runCommand(const std::string &cmd, std::string *out)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* The global id of the node named @p name, as text ("" if none). */
+std::string nodeId(const char *name)
+{
+	std::string out;
+	runCommand(std::string("pw-cli ls Node | awk '/^\\tid /{id=$2} /node.name = \"") + name +
+			   "\"/{print id}' | tr -d ,", &out);
+	return out.substr(0, out.find_first_of("\n"));
+}
+
 int daemonFdCount()
 {
 	const char *pid = getenv("V4L2_DMABUF_PIPEWIRE_PID");
@@ -323,9 +332,7 @@ TEST_CASE("controls: pw-cli set-param changes the V4L2 control; bad writes are r
 	  "[pipeline][controls]")
 {
 	std::string out;
-	REQUIRE(runCommand("pw-cli ls Node | awk '/^\\tid /{id=$2} /node.name = \"vivid-sp\"/{print id}' "
-			   "| tr -d ,", &out) == 0);
-	const std::string id = out.substr(0, out.find_first_of("\n"));
+	const std::string id = nodeId(kSp);
 	REQUIRE(!id.empty());
 	auto deviceBrightness = [] {
 		std::string v;
@@ -356,9 +363,7 @@ TEST_CASE("controls: a change made by another program reaches clients watching P
 	  "[pipeline][controls]")
 {
 	std::string out;
-	REQUIRE(runCommand("pw-cli ls Node | awk '/^\\tid /{id=$2} /node.name = \"vivid-sp\"/{print id}' "
-			   "| tr -d ,", &out) == 0);
-	const std::string id = out.substr(0, out.find_first_of("\n"));
+	const std::string id = nodeId(kSp);
 	REQUIRE(!id.empty());
 	/* pw-dump -m prints the node again when its info says Props changed;
 	 * nothing polls the device, so only V4L2_EVENT_CTRL can cause that. */
