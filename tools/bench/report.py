@@ -407,6 +407,15 @@ def cpu_summary(rows):
     return lines
 
 
+def host_cpu_text(c):
+    """What the host's CPUs did during the VM run (run-benchmark's host_cpu), as a sentence."""
+    if not c:
+        return ""
+    return (f" During the VM run ({c['wall_s']} s) the host's CPUs were busy {c['busy_s']:.0f} s: "
+            f"{c['own_s']:.0f} s this run's VM, {c['others_s']:.0f} s other processes; "
+            f"steal {c['steal_s']:.0f} s.")
+
+
 def markdown(rows, guest, host):
     repeat = host.get("repeat", guest.get("repeat", 1))
     lines = []
@@ -417,7 +426,8 @@ def markdown(rows, guest, host):
                  f"{repeat} run(s) of every producer, interleaved, in one VM boot"
                  + (f", {host['seconds']} s in all" if host.get("seconds") else "") + ". "
                  f"Host load average {host.get('load_before', '?')} before, "
-                 f"{host.get('load_after', '?')} after the run{host.get('busy_note', '')}.")
+                 f"{host.get('load_after', '?')} after the run{host.get('busy_note', '')}."
+                 + host_cpu_text(host.get("host_cpu")))
     lines.append("")
     lines.append("Under software emulation absolute times mean little (the emulated CPU is "
                  "many times slower than the host and shared with vivid's pattern generator): "

@@ -175,6 +175,15 @@ class Aggregate(unittest.TestCase):
             self.assertEqual((row["status"], row["n_runs"]), ("ok", 1))
 
 
+class HostCpu(unittest.TestCase):
+    def test_sentence(self):
+        text = report.host_cpu_text({"wall_s": 1200, "busy_s": 1500.4, "own_s": 1490.0,
+                                     "others_s": 10.4, "steal_s": 0.2})
+        self.assertEqual(text, " During the VM run (1200 s) the host's CPUs were busy 1500 s: "
+                               "1490 s this run's VM, 10 s other processes; steal 0 s.")
+        self.assertEqual(report.host_cpu_text(None), "")
+
+
 class Cells(unittest.TestCase):
     def test_single_run_has_no_range(self):
         self.assertEqual(report.cell(report.stats([0.5]), 0.25, None), "0.500 (s ×2.00)")
