@@ -328,6 +328,12 @@ int ControlProps::setProps(const struct spa_pod *props, bool *changed)
 			return -EINVAL;
 		}
 		if (c->readOnly()) {
+			/* A Props read back and written whole (PipeWire's
+			 * setup_props at node load does) carries read-only
+			 * controls at their current value: that is no write. */
+			int64_t current = 0;
+			if (v4l2_.get(*c, &current) == 0 && current == value)
+				continue;
 			device_.log(LogLevel::Error, "controls: " + what + " is read-only");
 			return -EACCES;
 		}
