@@ -48,6 +48,13 @@ WARMUP_FRAMES = 30
 TAIL_FRAMES = 10
 MIN_WINDOW_FRAMES = 20
 
+# A run during which other processes on the host (run-benchmark's
+# host-cpu.txt: all busy CPU less the VM's own) took more than BUSY_CORES
+# cores on average, from a second before to a second after it, is left out
+# of the medians when runs without that are left; the table says how many.
+BUSY_CORES = 0.25
+CLOCK_SLACK_S = 1.0  # the guest's wall clock against the host's
+
 # Figures aggregated over runs: median, min and max.
 NUMERIC = ["delivered_ratio", "gaps", "daemon_stream", "dataloop_stream", "daemon_run",
            "consumer_cpu", "lat_p50", "lat_p99", "ttff", "stream_frames"]
@@ -152,6 +159,42 @@ def streaming_cpu(events, consumer_frames=None, warmup=WARMUP_FRAMES, tail=TAIL_
     }
 
 
+def load_host_cpu(path):
+    """run-benchmark's host monitor samples: [(epoch s, busy ticks, steal
+    ticks, own ticks)], in time order; [] without the file."""
+    samples = []
+    try:
+        with open(path) as f:
+            for line in f:
+                w = line.split()
+                if len(w) == 4:
+                    try:
+                        samples.append((float(w[0]), int(w[1]), int(w[2]), int(w[3])))
+                    except ValueError:
+                        continue
+    except OSError:
+        return []
+    return sorted(samples)
+
+
+def others_cores(samples, start, end, hz=100):
+    """Average cores other processes on the host used from start to end
+    (epoch seconds, widened by CLOCK_SLACK_S), from the samples bracketing
+    that span; None when the samples do not cover it."""
+    if len(samples) < 2:
+        return None
+    start, end = start - CLOCK_SLACK_S, end + CLOCK_SLACK_S
+    before = [x for x in samples if x[0] <= start]
+    after = [x for x in samples if x[0] >= end]
+    if not before or not after:
+        return None
+    a, b = before[-1], after[0]
+    if b[0] <= a[0]:
+        return None
+    others = (b[1] - a[1]) - (b[3] - a[3])
+    return max(others, 0) / hz / (b[0] - a[0])
+
+
 def run_files(raw_dir, scen, producer):
     """{run number: path prefix} of the runs recorded for scen/producer."""
     runs = {}
@@ -166,12 +209,19 @@ def run_files(raw_dir, scen, producer):
     return dict(sorted(runs.items()))
 
 
-def figures(scen, producer, prefix):
+def figures(scen, producer, prefix, host_cpu=(), hz=100):
     """The figures of one run (files PREFIX.*) as a dict, with 'status' ok |
-    unsupported | failed | missing."""
+    unsupported | failed | missing, and with host_cpu (load_host_cpu()) the
+    cores other processes on the host used during it ('host_others') and
+    whether that makes it a busy-host run ('host_busy')."""
     cap = load(prefix + ".capture.json")
     dmn = load(prefix + ".daemon.json")
     f = {"scenario": scen, "producer": producer}
+    if dmn and dmn.get("start_ns") and dmn.get("end_ns"):
+        o = others_cores(host_cpu, dmn["start_ns"] / 1e9, dmn["end_ns"] / 1e9, hz)
+        if o is not None:
+            f["host_others"] = o
+            f["host_busy"] = o > BUSY_CORES
     if dmn is None and cap is None:
         f["status"] = "missing"
         f["why"] = "no run recorded"
@@ -270,6 +320,11 @@ def aggregate(scen, producer, runs):
     a["status"] = "partial" if bad else "ok"
     if bad:
         a["why"] = "; ".join(sorted({r.get("why", "?") for r in bad}))
+    quiet = [r for r in ok if not r.get("host_busy")]
+    a["n_busy"] = len(ok) - len(quiet)
+    if quiet:
+        ok = quiet
+    a["n_used"] = len(ok)
     for k in NUMERIC:
         a[k] = stats(r.get(k) for r in ok)
     a["frames"] = sum(r["frames"] for r in ok)
@@ -284,11 +339,12 @@ def aggregate(scen, producer, runs):
     return a
 
 
-def build(raw_dir):
+def build(raw_dir, hz=100):
     rows = {}
+    host_cpu = load_host_cpu(os.path.join(raw_dir, "host-cpu.txt"))
     for scen, _ in SCENARIOS:
         for producer, _ in PRODUCERS:
-            runs = [figures(scen, producer, prefix)
+            runs = [figures(scen, producer, prefix, host_cpu, hz)
                     for prefix in run_files(raw_dir, scen, producer).values()]
             rows[(scen, producer)] = aggregate(scen, producer, runs)
     return rows
@@ -384,6 +440,18 @@ def targets(rows):
     return out
 
 
+def runs_text(f):
+    """The runs cell: runs that streamed, those left out for a busy host,
+    those that failed."""
+    text = f"{f['n_ok']}"
+    if f["status"] == "partial":
+        text += f" of {f['n_runs']} (**FAILED**: {f['why']})"
+    if f.get("n_busy"):
+        text += (f", {f['n_busy']} left out (host busy)" if f["n_used"] < f["n_ok"]
+                 else ", all with the host busy")
+    return text
+
+
 def cpu_summary(rows):
     """Markdown table: each plugin method's daemon CPU per frame against the
     stock plugin's, medians over the runs, streaming-only and whole-run."""
@@ -428,6 +496,15 @@ def markdown(rows, guest, host):
                  f"Host load average {host.get('load_before', '?')} before, "
                  f"{host.get('load_after', '?')} after the run{host.get('busy_note', '')}."
                  + host_cpu_text(host.get("host_cpu")))
+    busy = sum(f.get("n_busy", 0) for f in rows.values())
+    used = sum(f.get("n_ok", 0) for f in rows.values())
+    if busy:
+        lines[-1] += (f" {busy} of {used} runs overlapped other processes on the host using more "
+                      f"than {BUSY_CORES} of a core (run-benchmark's host-cpu.txt): each is left out "
+                      "of its producer's medians where runs without that are left (column runs).")
+    elif any("host_others" in r for f in rows.values() for r in f.get("runs", [])):
+        lines[-1] += (f" No run overlapped other processes on the host using more than {BUSY_CORES} "
+                      "of a core.")
     lines.append("")
     lines.append("Under software emulation absolute times mean little (the emulated CPU is "
                  "many times slower than the host and shared with vivid's pattern generator): "
@@ -478,8 +555,7 @@ def markdown(rows, guest, host):
                 continue
             s = lambda k: median_of(stock, k)
             r = lambda k: median_of(raw, k)
-            runs = f"{f['n_ok']}" + (f" of {f['n_runs']} (**FAILED**: {f['why']})"
-                                     if f["status"] == "partial" else "")
+            runs = runs_text(f)
             ratio = f["frames"] / f["captured"] if f["captured"] else None
             delivered = f"{f['frames']}/{f['captured']} = {fmt_num(ratio)}"
             rd = r("delivered_ratio")
@@ -532,9 +608,9 @@ def main():
     if len(sys.argv) != 3:
         sys.exit("usage: report.py RAW_DIR OUT_DIR")
     raw_dir, out_dir = sys.argv[1], sys.argv[2]
-    rows = build(raw_dir)
     guest = load(os.path.join(raw_dir, "guest.json")) or {}
     host = load(os.path.join(raw_dir, "host.json")) or {}
+    rows = build(raw_dir, host.get("clk_tck", 100))
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "results.md"), "w") as f:
         f.write("# Benchmark: this plugin vs PipeWire's v4l2 plugin vs a raw V4L2 loop\n\n")

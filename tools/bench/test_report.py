@@ -105,7 +105,7 @@ class StreamingCpu(unittest.TestCase):
 
 
 def write_run(raw_dir, scen, producer, rnd, cpu_ms=60, frames=300, gaps=0, ok=True,
-              unsupported=None, per_frame_ns=None):
+              unsupported=None, per_frame_ns=None, span=None):
     prefix = os.path.join(raw_dir, f"{scen}.{producer}.r{rnd}")
     cap = {"ok": ok, "error": "" if ok else "timeout", "frames": frames, "sequence_gaps": gaps,
            "latency_ms": {"p50": -9.0, "p99": -5.0}, "time_to_first_frame_ms": 100.0,
@@ -113,6 +113,8 @@ def write_run(raw_dir, scen, producer, rnd, cpu_ms=60, frames=300, gaps=0, ok=Tr
            "datas_per_buffer": [1], "planes": [{"exporter": "videobuf2_vmalloc"}]}
     dmn = {"scenario": scen, "producer": producer, "round": rnd,
            "exit_status": 0 if ok else 1, "unsupported": unsupported, "daemon_cpu_ms": cpu_ms}
+    if span:
+        dmn["start_ns"], dmn["end_ns"] = int(span[0] * 1e9), int(span[1] * 1e9)
     with open(prefix + ".capture.json", "w") as f:
         json.dump(cap, f)
     with open(prefix + ".daemon.json", "w") as f:
@@ -173,6 +175,45 @@ class Aggregate(unittest.TestCase):
                           os.path.join(d, f"nv12-1080p60.userptr.{ext}"))
             row = report.build(d)[("nv12-1080p60", "userptr")]
             self.assertEqual((row["status"], row["n_runs"]), ("ok", 1))
+
+
+class BusyHost(unittest.TestCase):
+    # Samples every 2 s from t=1000: the VM (own) takes 1 core throughout,
+    # other processes 0.75 of a core from t=1020 to t=1030.
+
+    @classmethod
+    def setUpClass(cls):
+        busy = own = 0
+        cls.samples = []
+        for i in range(25):
+            t = 1000.0 + 2 * i
+            cls.samples.append((t, busy, 0, own))
+            others = 150 if 1020 <= t < 1030 else 0  # ticks per 2 s
+            busy += 200 + others  # the VM: 200 ticks per 2 s, one core
+            own += 200
+
+    def test_others_cores(self):
+        self.assertAlmostEqual(report.others_cores(self.samples, 1004, 1010), 0.0)
+        self.assertGreater(report.others_cores(self.samples, 1022, 1026), 0.7)
+        self.assertIsNone(report.others_cores(self.samples, 990, 995))
+        self.assertIsNone(report.others_cores([], 1004, 1010))
+
+    def test_busy_runs_are_left_out_of_the_medians(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "host-cpu.txt"), "w") as f:
+                f.write("".join(f"{t:.3f} {b} {st} {o}\n" for t, b, st, o in self.samples))
+            write_run(d, "nv12-720p60", "mmap", 1, cpu_ms=300, span=(1004, 1009))
+            write_run(d, "nv12-720p60", "mmap", 2, cpu_ms=900, span=(1022, 1027))
+            write_run(d, "nv12-720p60", "mmap", 3, cpu_ms=330, span=(1034, 1039))
+            write_run(d, "nv12-720p60", "stock", 1, cpu_ms=900, span=(1022, 1027))
+            rows = report.build(d)
+            row = rows[("nv12-720p60", "mmap")]
+            self.assertEqual((row["n_ok"], row["n_busy"], row["n_used"]), (3, 1, 2))
+            self.assertAlmostEqual(row["daemon_run"]["max"], 1.1)
+            self.assertEqual(report.runs_text(row), "3, 1 left out (host busy)")
+            stock = rows[("nv12-720p60", "stock")]
+            self.assertEqual(report.runs_text(stock), "1, all with the host busy")
+            self.assertAlmostEqual(stock["daemon_run"]["median"], 3.0)
 
 
 class HostCpu(unittest.TestCase):
