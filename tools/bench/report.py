@@ -394,7 +394,7 @@ def status_text(f):
             "missing": "not run"}[f["status"]]
 
 
-def compare(f, base, key, detail_digits=3):
+def compare(f, base, key, detail_digits=3, unit=" ms"):
     """(met, detail) for 'median of f[key] <= median of base[key]'. A miss
     whose min..max overlaps the baseline's is said to be within the runs'
     spread."""
@@ -402,7 +402,7 @@ def compare(f, base, key, detail_digits=3):
     if a is None or b is None:
         return None
     met = a["median"] <= b["median"]
-    detail = f"{a['median']:.{detail_digits}f} vs {b['median']:.{detail_digits}f}"
+    detail = f"{a['median']:.{detail_digits}f} vs {b['median']:.{detail_digits}f}{unit}"
     if not met and a["n"] > 1 and b["n"] > 1 and a["min"] <= b["max"]:
         detail += ", within the runs' spread"
     return met, detail
@@ -427,7 +427,7 @@ def targets(rows):
                                           ("latency p99 ≤ stock", "lat_p99", 2)):
                     c = compare(f, stock, key, digits)
                     if c:
-                        checks.append((name, c[0], c[1] + " ms"))
+                        checks.append((name, c[0], c[1]))
             gaps = f.get("gaps")
             if gaps:
                 checks.append(("0 sequence gaps in every run", gaps["max"] == 0,
@@ -529,8 +529,9 @@ def markdown(rows, guest, host):
                  "it exits (connect, negotiation, buffer set-up, streaming, disconnect) / frames "
                  "received, the figure earlier runs gave; consumer CPU = getrusage(RUSAGE_SELF) "
                  "user+sys of the client from its first to its last frame / (frames - 1); "
-                 "copied = bytes copied per frame, with how that is known. The raw loop runs "
-                 "while the daemon idles with its nodes suspended.")
+                 "copied = bytes copied per frame, with how that is known. Each PipeWire "
+                 "producer runs in a session (daemon, WirePlumber) that holds its nodes only; "
+                 "the raw loop runs with no daemon.")
     lines.append("")
     lines.append("### Daemon CPU per frame, plugin against the stock plugin")
     lines.append("")
