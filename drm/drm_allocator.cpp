@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <drm_mode.h>
@@ -18,10 +19,8 @@ namespace v4l2dmabuf {
 
 namespace {
 
-std::string errnoString(int negErrno)
-{
-	return std::string(strerror(-negErrno)) + " (" + std::to_string(negErrno) + ")";
-}
+/* The character major of every DRM node (Documentation/admin-guide/devices.txt). */
+constexpr unsigned kDrmMajor = 226;
 
 /* DRM_IOCTL_MODE_DESTROY_DUMB, ignoring errors: only for cleanup. */
 void destroyDumb(int fd, uint32_t handle)
@@ -95,23 +94,23 @@ int DrmAllocator::openNode(const std::string &path, UniqueFd *fd, std::string *d
 {
 	/* The messages are prefixed with path_: name @p path only when it differs. */
 	const std::string node = path == path_ ? std::string("node") : path;
-	struct stat st;
-	if (::stat(path.c_str(), &st) < 0) {
-		int ret = -errno;
-		log(LogLevel::Error, "cannot open " + node + ": " + errnoString(ret));
-		return ret;
-	}
-	if (!S_ISCHR(st.st_mode)) {
-		log(LogLevel::Error, node + " is not a character device, not a DRM device: " +
+	/* Paths come from clients: only DRM's own nodes are opened, never a
+	 * file elsewhere (a terminal, a hung mount). */
+	if (path.compare(0, 9, "/dev/dri/") != 0 || path.find("/../") != std::string::npos) {
+		log(LogLevel::Error, node + " is not under /dev/dri/, not a DRM device: " +
 					     errnoString(-ENODEV));
 		return -ENODEV;
 	}
-
-	UniqueFd file(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+	UniqueFd file(::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOCTTY));
 	if (!file.isValid()) {
 		int ret = -errno;
 		log(LogLevel::Error, "cannot open " + node + ": " + errnoString(ret));
 		return ret;
+	}
+	struct stat st;
+	if (fstat(file.get(), &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != kDrmMajor) {
+		log(LogLevel::Error, node + " is not a DRM character device: " + errnoString(-ENODEV));
+		return -ENODEV;
 	}
 
 	drmVersionPtr version = drmGetVersion(file.get());

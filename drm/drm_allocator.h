@@ -5,7 +5,7 @@
 #include <string>
 
 #include "unique_fd.h"
-#include "v4l2_device.h" /* LogSink, LogLevel: one logging type for every layer */
+#include "log.h"
 
 namespace v4l2dmabuf {
 

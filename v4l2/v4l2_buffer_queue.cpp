@@ -23,18 +23,6 @@ namespace v4l2dmabuf {
 
 namespace {
 
-std::string errnoString(int negErr)
-{
-	return std::string(strerror(-negErr)) + " (" + std::to_string(-negErr) + ")";
-}
-
-std::string hex(uint32_t v)
-{
-	char buf[16];
-	snprintf(buf, sizeof(buf), "0x%x", v);
-	return buf;
-}
-
 /*
  * A v4l2_buffer for @p type/@p memory/@p index, with @p planes wired in
  * for the multi-planar API.
@@ -68,6 +56,20 @@ const char *memoryName(V4l2Memory memory)
 	return "?";
 }
 
+bool V4l2BufferCounts::supports(V4l2Memory memory) const
+{
+	if (capabilities == 0)
+		return memory == V4l2Memory::Mmap;
+	switch (memory) {
+	case V4l2Memory::Mmap:
+		return capabilities & V4L2_BUF_CAP_SUPPORTS_MMAP;
+	case V4l2Memory::UserPtr:
+		return capabilities & V4L2_BUF_CAP_SUPPORTS_USERPTR;
+	case V4l2Memory::DmaBuf:
+		return capabilities & V4L2_BUF_CAP_SUPPORTS_DMABUF;
+	}
+	return false;
+}
 
 V4l2BufferQueue::V4l2BufferQueue(V4l2Device &device) : device_(device) {}
 
@@ -129,7 +131,7 @@ int V4l2BufferQueue::requestBuffers(uint32_t count, V4l2Memory memory)
 
 	device_.log(LogLevel::Debug, std::string("VIDIOC_REQBUFS ") + memoryName(memory) + ": asked " +
 					     std::to_string(count) + ", granted " + std::to_string(count_) +
-					     ", " + std::to_string(numPlanes_) + " plane(s), capabilities " + hex(caps));
+					     ", " + std::to_string(numPlanes_) + " plane(s), capabilities " + hex32(caps));
 	return ret;
 }
 
@@ -210,21 +212,14 @@ int V4l2BufferQueue::exportBuffers(uint32_t count, std::vector<V4l2ExportedBuffe
 	/* Built aside: on failure its fds close when it goes out of scope. */
 	std::vector<V4l2ExportedBuffer> exported;
 	for (uint32_t index = 0; index < count_ && ret >= 0; index++) {
-		struct v4l2_buffer buf;
-		struct v4l2_plane planes[VIDEO_MAX_PLANES];
-		initBuffer(&buf, planes, device_.bufferType(), V4l2Memory::Mmap, index);
-
-		ret = device_.ioctl(VIDIOC_QUERYBUF, &buf);
-		if (ret < 0) {
-			device_.log(LogLevel::Error, "VIDIOC_QUERYBUF " + std::to_string(index) +
-							     " failed: " + errnoString(ret));
+		std::vector<PlaneLocation> where;
+		ret = queryBuffer(index, &where);
+		if (ret < 0)
 			break;
-		}
 
 		V4l2ExportedBuffer eb;
 		eb.index = index;
-		uint32_t n = device_.isMultiplanar() ? buf.length : 1;
-		for (uint32_t p = 0; p < n; p++) {
+		for (uint32_t p = 0; p < where.size(); p++) {
 			struct v4l2_exportbuffer exp = {};
 			exp.type = device_.bufferType();
 			exp.index = index;
@@ -240,13 +235,8 @@ int V4l2BufferQueue::exportBuffers(uint32_t count, std::vector<V4l2ExportedBuffe
 
 			V4l2ExportedPlane ep;
 			ep.fd = UniqueFd(exp.fd);
-			if (device_.isMultiplanar()) {
-				ep.length = planes[p].length;
-				ep.mmapOffset = planes[p].m.mem_offset;
-			} else {
-				ep.length = buf.length;
-				ep.mmapOffset = buf.m.offset;
-			}
+			ep.length = where[p].length;
+			ep.mmapOffset = where[p].offset;
 			eb.planes.push_back(std::move(ep));
 		}
 		if (ret >= 0)
@@ -277,6 +267,27 @@ int V4l2BufferQueue::mapBuffer(uint32_t index, std::vector<MemoryMap> *maps)
 		return -EINVAL;
 	}
 
+	std::vector<PlaneLocation> where;
+	int ret = queryBuffer(index, &where);
+	if (ret < 0)
+		return ret;
+
+	std::vector<MemoryMap> mapped(where.size());
+	for (uint32_t p = 0; p < where.size(); p++) {
+		ret = device_.mapPlane(where[p].length, where[p].offset, &mapped[p]);
+		if (ret < 0) {
+			device_.log(LogLevel::Error, "mmap buffer " + std::to_string(index) + " plane " +
+							     std::to_string(p) + " failed: " + errnoString(ret));
+			return ret;
+		}
+	}
+
+	*maps = std::move(mapped);
+	return 0;
+}
+
+int V4l2BufferQueue::queryBuffer(uint32_t index, std::vector<PlaneLocation> *where)
+{
 	struct v4l2_buffer buf;
 	struct v4l2_plane planes[VIDEO_MAX_PLANES];
 	initBuffer(&buf, planes, device_.bufferType(), V4l2Memory::Mmap, index);
@@ -286,21 +297,22 @@ int V4l2BufferQueue::mapBuffer(uint32_t index, std::vector<MemoryMap> *maps)
 						     " failed: " + errnoString(ret));
 		return ret;
 	}
-
+	/* The driver's plane count is believed only within the array it filled
+	 * and the format the queue was set up for. */
 	uint32_t n = device_.isMultiplanar() ? buf.length : 1;
-	std::vector<MemoryMap> mapped(n);
-	for (uint32_t p = 0; p < n; p++) {
-		uint32_t length = device_.isMultiplanar() ? planes[p].length : buf.length;
-		uint32_t offset = device_.isMultiplanar() ? planes[p].m.mem_offset : buf.m.offset;
-		ret = device_.mapPlane(length, offset, &mapped[p]);
-		if (ret < 0) {
-			device_.log(LogLevel::Error, "mmap buffer " + std::to_string(index) + " plane " +
-							     std::to_string(p) + " failed: " + errnoString(ret));
-			return ret;
-		}
+	if (n == 0 || n > VIDEO_MAX_PLANES || n != numPlanes_) {
+		device_.log(LogLevel::Error, "VIDIOC_QUERYBUF " + std::to_string(index) + ": " +
+						     std::to_string(n) + " plane(s), the format has " +
+						     std::to_string(numPlanes_) + ": " + errnoString(-EIO));
+		return -EIO;
 	}
-
-	*maps = std::move(mapped);
+	where->clear();
+	for (uint32_t p = 0; p < n; p++) {
+		if (device_.isMultiplanar())
+			where->push_back({planes[p].length, planes[p].m.mem_offset});
+		else
+			where->push_back({buf.length, buf.m.offset});
+	}
 	return 0;
 }
 

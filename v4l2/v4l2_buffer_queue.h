@@ -28,6 +28,19 @@ struct V4l2BufferCounts {
 	uint32_t min = 0; /**< the fewest buffers the driver will stream with */
 	uint32_t max = 0; /**< the most it grants */
 	uint32_t capabilities = 0; /**< V4L2_BUF_CAP_* reported by REQBUFS */
+
+	/**
+	 * Whether the queue takes @p memory (V4L2_BUF_CAP_SUPPORTS_MMAP,
+	 * _USERPTR, _DMABUF). A driver older than the capability bits (no bit
+	 * set at all, before Linux 4.20) is taken to support MMAP only.
+	 */
+	bool supports(V4l2Memory memory) const;
+	/**
+	 * V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS: REQBUFS(0) succeeds while
+	 * exported or mapped buffers are still held, which then outlive the
+	 * queue (videobuf2, Linux 5.0).
+	 */
+	bool orphanedBuffers() const { return capabilities & V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS; }
 };
 
 /** One memory plane of an MMAP buffer, exported as a DMA-BUF. */
@@ -168,6 +181,14 @@ public:
 private:
 	/* REQBUFS without logging or state change: the granted count or -errno. */
 	int reqbufs(uint32_t count, V4l2Memory memory, uint32_t *capabilities);
+	/* Where an MMAP plane lives: bytes, and the offset to mmap() it at. */
+	struct PlaneLocation {
+		uint32_t length;
+		uint32_t offset;
+	};
+	/* QUERYBUF of MMAP buffer @p index: one location per plane, as many as
+	 * numPlanes() (-EIO when the driver reports another count). */
+	int queryBuffer(uint32_t index, std::vector<PlaneLocation> *where);
 	/* QBUF of a prepared buffer, logged on failure. */
 	int qbuf(struct v4l2_buffer *buf);
 

@@ -21,23 +21,8 @@ namespace {
 
 constexpr uint32_t kNextFlags = V4L2_CTRL_FLAG_NEXT_CTRL | V4L2_CTRL_FLAG_NEXT_COMPOUND;
 
-template<size_t N>
-std::string fixedString(const char (&s)[N])
-{
-	return std::string(s, strnlen(s, N));
-}
-
-template<size_t N>
-std::string fixedString(const __u8 (&s)[N])
-{
-	const char *p = reinterpret_cast<const char *>(s);
-	return std::string(p, strnlen(p, N));
-}
-
-std::string errnoString(int negErr)
-{
-	return std::string(strerror(-negErr)) + " (" + std::to_string(-negErr) + ")";
-}
+/* More menu entries than any real control has (UVC's are a handful). */
+constexpr int64_t kMaxMenuEntries = 1024;
 
 std::string describe(uint32_t id, const std::string &name)
 {
@@ -123,8 +108,15 @@ int V4l2Controls::queryMenu(V4l2Control *control) const
 	control->menu.clear();
 	if (control->type != V4L2_CTRL_TYPE_MENU && control->type != V4L2_CTRL_TYPE_INTEGER_MENU)
 		return 0;
-	if (control->min < 0 || control->max > UINT32_MAX)
+	/* A driver's menu range is believed only up to a sane size: every
+	 * index costs an ioctl. */
+	if (control->min < 0 || control->max > UINT32_MAX || control->max < control->min ||
+	    control->max - control->min >= kMaxMenuEntries) {
+		device_.log(LogLevel::Error, "menu of " + describe(control->id, control->name) +
+			    " spans " + std::to_string(control->min) + ".." +
+			    std::to_string(control->max) + ": " + errnoString(-EINVAL));
 		return -EINVAL;
+	}
 	for (int64_t i = control->min; i <= control->max; i++) {
 		struct v4l2_querymenu qm = {};
 		qm.id = control->id;
@@ -179,6 +171,8 @@ int V4l2Controls::enumerate(std::vector<V4l2Control> *controls) const
 		V4l2Control control;
 		fromQuery(q, &control);
 		ret = queryMenu(&control);
+		if (ret == -EINVAL)
+			continue; /* a menu that cannot be listed: the control is left out (logged) */
 		if (ret < 0)
 			return ret;
 		controls->push_back(std::move(control));

@@ -9,6 +9,8 @@
 #include "v4l2_device.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <libv4l2.h>
 #include <sys/ioctl.h>
 
@@ -22,25 +24,8 @@ namespace v4l2dmabuf {
 
 namespace {
 
-/* A fixed-size, possibly unterminated __u8 array from a uAPI struct. */
-template<size_t N>
-std::string fixedString(const __u8 (&s)[N])
-{
-	const char *p = reinterpret_cast<const char *>(s);
-	return std::string(p, strnlen(p, N));
-}
-
-std::string errnoString(int negErr)
-{
-	return std::string(strerror(-negErr)) + " (" + std::to_string(-negErr) + ")";
-}
-
-std::string hex(uint32_t v)
-{
-	char buf[16];
-	snprintf(buf, sizeof(buf), "0x%08x", v);
-	return buf;
-}
+/* The character major of every video4linux node. */
+constexpr unsigned kV4l2Major = 81;
 
 } /* namespace */
 
@@ -100,7 +85,15 @@ int V4l2Device::open(const std::string &path, V4l2Access access)
 	close();
 	path_ = path;
 
-	int fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	/* Paths come from clients and configs. Device nodes live in /dev
+	 * (devtmpfs): nothing there can stall the caller the way a hung network
+	 * mount would, and O_NOCTTY keeps a terminal from becoming the daemon's
+	 * controlling terminal. */
+	if (path.compare(0, 5, "/dev/") != 0 || path.find("/../") != std::string::npos) {
+		log(LogLevel::Error, "not a device node path: " + errnoString(-ENOENT));
+		return -ENOENT;
+	}
+	int fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		int ret = -errno;
 		log(LogLevel::Error, "open failed: " + errnoString(ret));
@@ -108,6 +101,14 @@ int V4l2Device::open(const std::string &path, V4l2Access access)
 	}
 	UniqueFd file(fd);
 	fd_ = std::move(file);
+
+	/* Only V4L2's character devices get an ioctl (Documentation/admin-guide/devices.txt). */
+	struct stat st;
+	if (fstat(fd_.get(), &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != kV4l2Major) {
+		log(LogLevel::Error, "not a video4linux character device: " + errnoString(-ENOTTY));
+		close();
+		return -ENOTTY;
+	}
 
 	int ret = query();
 	if (ret == 0 && access == V4l2Access::Libv4l2)
@@ -117,7 +118,7 @@ int V4l2Device::open(const std::string &path, V4l2Access access)
 		return ret;
 	}
 	log(LogLevel::Debug, "opened: driver '" + caps_.driver + "', card '" + caps_.card + "', bus '" +
-				     caps_.busInfo + "', device_caps " + hex(caps_.deviceCaps) + ", " +
+				     caps_.busInfo + "', device_caps " + hex32(caps_.deviceCaps) + ", " +
 				     (isMultiplanar() ? "multi-planar" : "single-planar") +
 				     (access_ == V4l2Access::Libv4l2 ? ", through libv4l2" : ""));
 	return 0;
@@ -150,7 +151,7 @@ int V4l2Device::query()
 	const char *why = nullptr;
 	bufType_ = captureBufferType(caps_.deviceCaps, &why);
 	if (bufType_ == 0) {
-		log(LogLevel::Error, std::string(why) + " (device_caps " + hex(caps_.deviceCaps) + "): " +
+		log(LogLevel::Error, std::string(why) + " (device_caps " + hex32(caps_.deviceCaps) + "): " +
 					     errnoString(-ENODEV));
 		return -ENODEV;
 	}
@@ -195,7 +196,7 @@ int V4l2Device::attachLibv4l2()
 		return ret;
 	if (!(caps_.deviceCaps & V4L2_CAP_VIDEO_CAPTURE)) {
 		log(LogLevel::Error, "libv4l2 sees no single-planar capture queue (device_caps " +
-					     hex(caps_.deviceCaps) + "; is libv4l-mplane installed?): " +
+					     hex32(caps_.deviceCaps) + "; is libv4l-mplane installed?): " +
 					     errnoString(-ENODEV));
 		return -ENODEV;
 	}

@@ -8,20 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "log.h"
 #include "memory_map.h"
 #include "unique_fd.h"
 
 namespace v4l2dmabuf {
 
-/** Severity of a message from the V4L2 layer. */
-enum class LogLevel { Error, Warn, Info, Debug };
-
-/**
- * Where the V4L2 layer sends its messages. Each message already names the
- * device path. The default sink drops everything; the SPA glue routes it to
- * spa_log, tools to stderr.
- */
-using LogSink = std::function<void(LogLevel level, const std::string &message)>;
 
 /** VIDIOC_QUERYCAP, with strings made safe. */
 struct V4l2Capability {

@@ -23,7 +23,7 @@ const struct spa_dict kInfo = SPA_DICT_INIT_ARRAY(kInfoItems);
 
 const struct spa_handle_factory deviceFactory = {
 	SPA_VERSION_HANDLE_FACTORY,
-	kDeviceFactoryName,
+	V4L2_DMABUF_FACTORY_DEVICE,
 	&kInfo,
 	Handle::getSize,
 	Handle::init,

@@ -3,12 +3,9 @@
 
 #include <spa/support/plugin.h>
 
-#include "v4l2_properties.h"
+#include "v4l2-dmabuf/keys.h"
 
 namespace v4l2dmabuf {
-
-/** Factory name of the source node: a public name users put in configs. */
-inline constexpr const char kSourceFactoryName[] = "api.v4l2-dmabuf.source";
 
 /**
  * `api.v4l2-dmabuf.source`: makes a SourceNode from the handle info
@@ -18,14 +15,14 @@ inline constexpr const char kSourceFactoryName[] = "api.v4l2-dmabuf.source";
 extern const struct spa_handle_factory sourceFactory;
 
 /**
- * `api.v4l2-dmabuf.device` (kDeviceFactoryName, v4l2_properties.h): a
+ * `api.v4l2-dmabuf.device` (V4L2_DMABUF_FACTORY_DEVICE): a
  * spa_device for one capture node (`api.v4l2.path`) that emits one
  * `api.v4l2-dmabuf.source` node object. See V4l2DeviceObject.
  */
 extern const struct spa_handle_factory deviceFactory;
 
 /**
- * `api.v4l2-dmabuf.enum.udev` (kUdevFactoryName): a spa_device that emits
+ * `api.v4l2-dmabuf.enum.udev` (V4L2_DMABUF_FACTORY_UDEV): a spa_device that emits
  * one `api.v4l2-dmabuf.device` object per video capture node and follows
  * hotplug and access changes. Needs the host's main loop. See UdevMonitor.
  */

@@ -15,6 +15,8 @@
 #include <spa/support/plugin.h>
 #include <spa/utils/string.h>
 
+#include "spa_log_sink.h"
+
 namespace v4l2dmabuf {
 
 /* Interface type names, usable as template arguments. */
@@ -60,6 +62,8 @@ struct ObjectHandle {
 		h->handle.version = SPA_VERSION_HANDLE;
 		h->handle.get_interface = getInterface;
 		h->handle.clear = clear;
+		initLogTopic(static_cast<struct spa_log *>(
+			spa_support_find(support, nSupport, SPA_TYPE_INTERFACE_Log)));
 		int ret = h->object.init(info, support, nSupport);
 		if (ret < 0)
 			h->~ObjectHandle(); /* the host frees the memory without calling clear() */

@@ -23,7 +23,7 @@ const struct spa_dict kInfo = SPA_DICT_INIT_ARRAY(kInfoItems);
 
 const struct spa_handle_factory sourceFactory = {
 	SPA_VERSION_HANDLE_FACTORY,
-	kSourceFactoryName,
+	V4L2_DMABUF_FACTORY_SOURCE,
 	&kInfo,
 	Handle::getSize,
 	Handle::init,

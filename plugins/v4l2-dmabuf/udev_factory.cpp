@@ -15,7 +15,7 @@ const struct spa_dict_item kInfoItems[] = {
 	{SPA_KEY_FACTORY_AUTHOR, "pipewire-v4l2-dmabuf maintainers"},
 	{SPA_KEY_FACTORY_DESCRIPTION,
 	 "Finds V4L2 capture nodes with udev and offers them as api.v4l2-dmabuf.device objects"},
-	{SPA_KEY_FACTORY_USAGE, "[api.v4l2-dmabuf.udev.events=udev|kernel]"},
+	{SPA_KEY_FACTORY_USAGE, "[" V4L2_DMABUF_KEY_UDEV_EVENTS "=udev|kernel]"},
 };
 const struct spa_dict kInfo = SPA_DICT_INIT_ARRAY(kInfoItems);
 
@@ -23,7 +23,7 @@ const struct spa_dict kInfo = SPA_DICT_INIT_ARRAY(kInfoItems);
 
 const struct spa_handle_factory udevFactory = {
 	SPA_VERSION_HANDLE_FACTORY,
-	kUdevFactoryName,
+	V4L2_DMABUF_FACTORY_UDEV,
 	&kInfo,
 	Handle::getSize,
 	Handle::init,

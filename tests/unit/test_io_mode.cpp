@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "io_mode.h"
+#include "io_plan.h"
 
 using namespace v4l2dmabuf;
 
@@ -19,7 +19,7 @@ IoCapabilities vb2Driver(bool allocator)
 {
 	IoCapabilities c;
 	c.haveAllocator = allocator;
-	c.canExport = c.canUserPtr = c.canDmaBuf = true;
+	c.canMmap = c.canExport = c.canUserPtr = c.canDmaBuf = true;
 	return c;
 }
 
@@ -42,39 +42,71 @@ TEST_CASE("io-mode names round-trip and unknown names are refused", "[io-mode]")
 
 TEST_CASE("auto picks import with an allocator, export where EXPBUF works, else mmap", "[io-mode]")
 {
-	CHECK(resolveIoMode(IoMode::Auto, vb2Driver(true)) == IoMode::DmaBufImport);
-	CHECK(resolveIoMode(IoMode::Auto, vb2Driver(false)) == IoMode::DmaBuf);
+	CHECK(planIo(IoMode::Auto, vb2Driver(true)).mode == IoMode::DmaBufImport);
+	CHECK(planIo(IoMode::Auto, vb2Driver(false)).mode == IoMode::DmaBuf);
 	IoCapabilities legacy;
-	CHECK(resolveIoMode(IoMode::Auto, legacy) == IoMode::Mmap);
-	CHECK(resolveIoMode(IoMode::UserPtr, vb2Driver(true)) == IoMode::UserPtr);
+	CHECK(planIo(IoMode::Auto, legacy).mode == IoMode::Mmap);
+	CHECK(planIo(IoMode::UserPtr, vb2Driver(true)).mode == IoMode::UserPtr);
 }
 
 TEST_CASE("each method is reachable through a normal PipeWire link", "[io-mode]")
 {
 	/* PipeWire lets only a port claiming CAN_ALLOC_BUFFERS allocate. */
-	CHECK(ioModeAllocates(IoMode::DmaBuf, vb2Driver(false)));
-	CHECK(ioModeAllocates(IoMode::Mmap, vb2Driver(false)));
-	CHECK(ioModeAllocates(IoMode::DmaBufImport, vb2Driver(true)));
-	CHECK_FALSE(ioModeAllocates(IoMode::DmaBufImport, vb2Driver(false)));
-	CHECK_FALSE(ioModeAllocates(IoMode::UserPtr, vb2Driver(true)));
-	CHECK(ioModeAllocates(IoMode::Auto, vb2Driver(true)));
+	CHECK(planIo(IoMode::DmaBuf, vb2Driver(false)).canAllocate);
+	CHECK(planIo(IoMode::Mmap, vb2Driver(false)).canAllocate);
+	CHECK(planIo(IoMode::DmaBufImport, vb2Driver(true)).canAllocate);
+	CHECK_FALSE(planIo(IoMode::DmaBufImport, vb2Driver(false)).canAllocate);
+	CHECK_FALSE(planIo(IoMode::UserPtr, vb2Driver(true)).canAllocate);
+	CHECK(planIo(IoMode::Auto, vb2Driver(true)).canAllocate);
 
-	CHECK(ioModeDataTypes(IoMode::DmaBuf, vb2Driver(false)) ==
+	CHECK(planIo(IoMode::DmaBuf, vb2Driver(false)).dataTypes ==
 	      (bit(SPA_DATA_DmaBuf) | bit(SPA_DATA_MemFd) | bit(SPA_DATA_MemPtr)));
-	CHECK(ioModeDataTypes(IoMode::DmaBufImport, vb2Driver(true)) == bit(SPA_DATA_DmaBuf));
-	CHECK(ioModeDataTypes(IoMode::Auto, vb2Driver(true)) == bit(SPA_DATA_DmaBuf));
-	CHECK(ioModeDataTypes(IoMode::UserPtr, vb2Driver(false)) ==
+	CHECK(planIo(IoMode::DmaBufImport, vb2Driver(true)).dataTypes == bit(SPA_DATA_DmaBuf));
+	CHECK(planIo(IoMode::Auto, vb2Driver(true)).dataTypes == bit(SPA_DATA_DmaBuf));
+	CHECK(planIo(IoMode::UserPtr, vb2Driver(false)).dataTypes ==
 	      (bit(SPA_DATA_MemFd) | bit(SPA_DATA_MemPtr)));
 	/* mmap never says DmaBuf; its fd is offered as MemFd only when exportable. */
-	CHECK((ioModeDataTypes(IoMode::Mmap, vb2Driver(false)) & bit(SPA_DATA_DmaBuf)) == 0);
-	CHECK(ioModeDataTypes(IoMode::Mmap, IoCapabilities{}) == bit(SPA_DATA_MemPtr));
+	CHECK((planIo(IoMode::Mmap, vb2Driver(false)).dataTypes & bit(SPA_DATA_DmaBuf)) == 0);
+	CHECK(planIo(IoMode::Mmap, IoCapabilities{}).dataTypes == bit(SPA_DATA_MemPtr));
+}
+
+TEST_CASE("the plan says how allocated buffers reach the driver and what it lacks", "[io-mode]")
+{
+	CHECK(planIo(IoMode::DmaBufImport, vb2Driver(true)).memory == V4l2Memory::DmaBuf);
+	CHECK(planIo(IoMode::DmaBufImport, vb2Driver(true)).useAllocator);
+	CHECK_FALSE(planIo(IoMode::DmaBuf, vb2Driver(true)).useAllocator);
+	CHECK(planIo(IoMode::DmaBuf, vb2Driver(false)).memory == V4l2Memory::Mmap);
+	IoCapabilities mmapOnly;
+	mmapOnly.canMmap = true;
+	CHECK_FALSE(planIo(IoMode::UserPtr, mmapOnly).supported);
+	CHECK_FALSE(planIo(IoMode::DmaBufImport, mmapOnly).supported);
+	CHECK(planIo(IoMode::Mmap, mmapOnly).supported);
+	CHECK_FALSE(planIo(IoMode::Mmap, IoCapabilities{}).supported);
+}
+
+TEST_CASE("the queue's capability bits become the plan's facts", "[io-mode]")
+{
+	V4l2BufferCounts vb2;
+	vb2.capabilities = V4L2_BUF_CAP_SUPPORTS_MMAP | V4L2_BUF_CAP_SUPPORTS_DMABUF;
+	IoCapabilities c = IoCapabilities::fromQueue(vb2, false, false);
+	CHECK(c.canMmap);
+	CHECK(c.canExport);
+	CHECK(c.canDmaBuf);
+	CHECK_FALSE(c.canUserPtr);
+	/* Through libv4l2 nothing is exported; a driver before the bits is MMAP only. */
+	CHECK_FALSE(IoCapabilities::fromQueue(vb2, false, true).canExport);
+	IoCapabilities old = IoCapabilities::fromQueue(V4l2BufferCounts{}, false, false);
+	CHECK(old.canMmap);
+	CHECK_FALSE(old.canExport);
+	CHECK_FALSE(old.canDmaBuf);
 }
 
 TEST_CASE("convert never offers DmaBuf and never allocates", "[io-mode]")
 {
 	/* Converted frames are copied into the consumer's shared memory. */
-	CHECK(resolveIoMode(IoMode::Convert, vb2Driver(true)) == IoMode::Convert);
-	CHECK_FALSE(ioModeAllocates(IoMode::Convert, vb2Driver(true)));
-	CHECK(ioModeDataTypes(IoMode::Convert, vb2Driver(true)) ==
+	CHECK(planIo(IoMode::Convert, vb2Driver(true)).mode == IoMode::Convert);
+	CHECK_FALSE(planIo(IoMode::Convert, vb2Driver(true)).canAllocate);
+	CHECK(planIo(IoMode::Convert, vb2Driver(true)).dataTypes ==
 	      (bit(SPA_DATA_MemFd) | bit(SPA_DATA_MemPtr)));
+	CHECK(planIo(IoMode::Convert, vb2Driver(true)).convert);
 }

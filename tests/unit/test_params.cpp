@@ -10,7 +10,8 @@
 #include <spa/pod/parser.h>
 
 #include "buffer_params.h"
-#include "format_keys.h"
+#include "spa_names.h"
+#include "v4l2-dmabuf/keys.h"
 #include "format_pod.h"
 
 using namespace v4l2dmabuf;

@@ -95,32 +95,6 @@ MappedBuffer mapBuffer(const spa_buffer &buffer)
 	return mapped;
 }
 
-std::string dmabufExporter(int fd)
-{
-	if (fd < 0)
-		return {};
-	std::ifstream in("/proc/self/fdinfo/" + std::to_string(fd));
-	std::string line;
-	static const std::string key = "exp_name:";
-	while (std::getline(in, line)) {
-		if (line.compare(0, key.size(), key) != 0)
-			continue;
-		size_t start = line.find_first_not_of(" \t", key.size());
-		return start == std::string::npos ? std::string() : line.substr(start);
-	}
-	return {};
-}
-
-std::string dataTypeName(uint32_t type)
-{
-	switch (type) {
-	case SPA_DATA_DmaBuf: return "DmaBuf";
-	case SPA_DATA_MemFd: return "MemFd";
-	case SPA_DATA_MemPtr: return "MemPtr";
-	default: return "Unknown(" + std::to_string(type) + ")";
-	}
-}
-
 DmaBufReadSync::DmaBufReadSync(int fd) : fd_(fd)
 {
 	if (fd_ >= 0)

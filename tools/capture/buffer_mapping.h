@@ -8,7 +8,9 @@
 
 #include <spa/buffer/buffer.h>
 
+#include "dmabuf.h"
 #include "memory_map.h"
+#include "spa_names.h"
 
 namespace v4l2dmabuf::capture {
 
@@ -40,16 +42,6 @@ struct MappedBuffer {
  * types and failed maps are recorded per plane, never fatal.
  */
 MappedBuffer mapBuffer(const spa_buffer &buffer);
-
-/**
- * The DMA-BUF exporter of @p fd: the `exp_name:` value of
- * /proc/self/fdinfo/<fd> ("vivid", "udmabuf", ...), or "" when the fd is
- * not a DMA-BUF or fdinfo cannot be read.
- */
-std::string dmabufExporter(int fd);
-
-/** "DmaBuf", "MemFd", "MemPtr", or "Unknown(<n>)" for enum spa_data_type @p type. */
-std::string dataTypeName(uint32_t type);
 
 /**
  * Brackets CPU reads of a DMA-BUF: DMA_BUF_IOCTL_SYNC with SYNC_START|READ

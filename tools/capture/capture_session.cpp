@@ -15,7 +15,7 @@
 #include <spa/utils/result.h>
 
 #include "buffer_mapping.h"
-#include "format_keys.h"
+#include "v4l2-dmabuf/keys.h"
 #include "format_params.h"
 #include "frame_recorder.h"
 #include "../process_clock.h"

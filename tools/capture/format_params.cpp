@@ -11,7 +11,7 @@
 #include <spa/param/video/format-utils.h>
 #include <spa/pod/iter.h>
 
-#include "format_keys.h"
+#include "v4l2-dmabuf/keys.h"
 
 namespace v4l2dmabuf::capture {
 

@@ -13,7 +13,7 @@
 #include <spa/pod/iter.h>
 
 #include "capture_options.h"
-#include "format_keys.h"
+#include "v4l2-dmabuf/keys.h"
 #include "format_params.h"
 #include "frame_recorder.h"
 #include "summary.h"

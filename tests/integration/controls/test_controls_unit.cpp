@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "controls.h"
-#include "format_keys.h"
+#include "v4l2-dmabuf/keys.h"
 
 using namespace v4l2dmabuf;
 

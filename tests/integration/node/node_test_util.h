@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "../common/vivid.h"
-#include "format_keys.h"
+#include "v4l2-dmabuf/keys.h"
 #include "node_host.h"
 
 namespace {

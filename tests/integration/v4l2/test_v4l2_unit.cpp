@@ -97,6 +97,29 @@ TEST_CASE("open() of /dev/null is -ENOTTY with no fd leaked", "[v4l2][unit]")
 	CHECK(countOpenFds() == before);
 }
 
+TEST_CASE("open() opens nothing outside /dev and no terminal", "[v4l2][unit]")
+{
+	int before = countOpenFds();
+	{
+		V4l2Device dev;
+		std::vector<std::string> errors;
+		dev.setLogSink([&](LogLevel level, const std::string &m) {
+			if (level == LogLevel::Error)
+				errors.push_back(m);
+		});
+		/* A path a client chose: never opened when it is not a device node path. */
+		CHECK(dev.open("/proc/self/status") == -ENOENT);
+		CHECK(dev.open("/dev/../proc/self/status") == -ENOENT);
+		CHECK(dev.open("relative/video0") == -ENOENT);
+		REQUIRE(errors.size() == 3);
+		CHECK(errors[0].find("/proc/self/status") != std::string::npos);
+		/* A terminal is a character device, but not video4linux's (major 81). */
+		CHECK(dev.open("/dev/tty") <= -1);
+		CHECK_FALSE(dev.isOpen());
+	}
+	CHECK(countOpenFds() == before);
+}
+
 TEST_CASE("ioctl() on a closed device is -EBADF", "[v4l2][unit]")
 {
 	V4l2Device dev;
