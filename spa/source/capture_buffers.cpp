@@ -149,7 +149,8 @@ int CaptureBuffers::useDriverBuffers(struct spa_buffer **buffers, uint32_t n,
 			const V4l2PoolPlane &plane = pool_.plane(i, p);
 			struct spa_data &d = b->datas[p];
 			d.type = type;
-			d.flags = SPA_DATA_FLAG_READABLE;
+			/* MemPtr is mapped already: nothing for a consumer to map. */
+			d.flags = type == SPA_DATA_MemPtr ? SPA_DATA_FLAG_READABLE : kMappableDataFlags;
 			d.mapoffset = 0;
 			d.maxsize = plane.length;
 			if (type == SPA_DATA_MemPtr) {

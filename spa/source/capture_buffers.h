@@ -24,6 +24,18 @@ using PlaneAllocator = std::function<int(uint32_t bytesperline, uint32_t sizeima
 					 uint32_t *size)>;
 
 /**
+ * spa_data.flags of a plane whose fd the consumer may mmap (a videobuf2
+ * export, a MemFd, a dumb buffer): READABLE, and MAPPABLE where the
+ * headers have it (PipeWire >= 1.0: pw_stream's MAP_BUFFERS maps only datas
+ * with this flag, src/pipewire/stream.c).
+ */
+#ifdef SPA_DATA_FLAG_MAPPABLE
+inline constexpr uint32_t kMappableDataFlags = SPA_DATA_FLAG_READABLE | SPA_DATA_FLAG_MAPPABLE;
+#else
+inline constexpr uint32_t kMappableDataFlags = SPA_DATA_FLAG_READABLE;
+#endif
+
+/**
  * The node's output port buffers: PipeWire's spa_buffers on one side, the
  * V4L2 buffer pool (v4l2/v4l2_buffer_pool.h) on the other. This class only
  * maps one to the other: which pool verb the IoPlan calls for, which

@@ -32,7 +32,7 @@ int CaptureBuffers::allocateImported(struct spa_buffer **buffers, uint32_t n,
 
 			struct spa_data &d = buffers[i]->datas[p];
 			d.type = SPA_DATA_DmaBuf;
-			d.flags = SPA_DATA_FLAG_READABLE;
+			d.flags = kMappableDataFlags;
 			d.fd = plane.owned.get();
 			d.mapoffset = 0;
 			d.maxsize = plane.length;
