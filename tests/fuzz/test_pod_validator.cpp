@@ -50,7 +50,8 @@ int check(const Pod &pod, std::string *why = nullptr, size_t size = SIZE_MAX)
 {
 	size_t n = size == SIZE_MAX ? pod.size() : size;
 	std::unique_ptr<uint8_t[]> copy(new uint8_t[n ? n : 1]);
-	memcpy(copy.get(), pod.data(), n);
+	if (n)
+		memcpy(copy.get(), pod.data(), n);
 	std::string reason;
 	int ret = validatePod(copy.get(), n, &reason);
 	if (why)
