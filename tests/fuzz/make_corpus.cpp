@@ -57,14 +57,14 @@ std::vector<NamedPod> crashers()
 			SPA_PROP_device, 0, 16, SPA_TYPE_Choice,
 			SPA_CHOICE_None, 0, 256u << 20, SPA_TYPE_String})},
 		{"crash-filter-enum-no-values", words({
-			48, SPA_TYPE_Object, SPA_TYPE_OBJECT_Format, SPA_PARAM_EnumFormat,
+			64, SPA_TYPE_Object, SPA_TYPE_OBJECT_Format, SPA_PARAM_EnumFormat,
 			SPA_FORMAT_mediaType, 0, 4, SPA_TYPE_Id, SPA_MEDIA_TYPE_video, 0,
 			SPA_FORMAT_VIDEO_format, 0, 16, SPA_TYPE_Choice, SPA_CHOICE_Enum, 0, 4,
 			SPA_TYPE_Id})},
 		{"crash-props-control-choice-last", words({
-			44, SPA_TYPE_Object, SPA_TYPE_OBJECT_Props, SPA_PARAM_Props,
+			48, SPA_TYPE_Object, SPA_TYPE_OBJECT_Props, SPA_PARAM_Props,
 			SPA_PROP_brightness, 0, 20, SPA_TYPE_Choice, SPA_CHOICE_None, 0, 4,
-			SPA_TYPE_Int, 200})},
+			SPA_TYPE_Int, 200, 0})},
 		{"crash-filter-step-zero", words({
 			72, SPA_TYPE_Object, SPA_TYPE_OBJECT_Format, SPA_PARAM_EnumFormat,
 			SPA_FORMAT_VIDEO_size, 0, 48, SPA_TYPE_Choice, SPA_CHOICE_Step, 0, 8,

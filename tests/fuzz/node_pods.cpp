@@ -427,7 +427,6 @@ std::vector<NamedPod> otherPods()
 		struct spa_pod_frame s, inner, seq;
 		uint8_t bytes[5] = {1, 2, 3, 4, 5};
 		int32_t ints[3] = {1, -2, 3};
-		static int anchor;
 		spa_pod_builder_push_struct(b, &s);
 		spa_pod_builder_none(b);
 		spa_pod_builder_bool(b, true);
@@ -444,7 +443,8 @@ std::vector<NamedPod> otherPods()
 		spa_pod_builder_fraction(b, 30000, 1001);
 		spa_pod_builder_array(b, sizeof(int32_t), SPA_TYPE_Int, 3, ints);
 		spa_pod_builder_array(b, sizeof(int32_t), SPA_TYPE_Id, 0, nullptr);
-		spa_pod_builder_pointer(b, SPA_TYPE_POINTER_Buffer, &anchor);
+		/* A fixed address: the corpus is the same on every run. */
+		spa_pod_builder_pointer(b, SPA_TYPE_POINTER_Buffer, reinterpret_cast<const void *>(0x1000));
 		spa_pod_builder_fd(b, 3);
 		spa_pod_builder_push_struct(b, &inner);
 		spa_pod_builder_push_struct(b, &seq);

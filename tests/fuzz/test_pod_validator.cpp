@@ -95,13 +95,14 @@ TEST_CASE("issue 10: the 48-byte Props with a Choice(None) of no values and a 25
 TEST_CASE("issue 10: a filter with an Enum choice of no values", "[pod_validator]")
 {
 	Pod pod = words({
-		48, kObject, SPA_TYPE_OBJECT_Format, SPA_PARAM_EnumFormat,
+		64, kObject, SPA_TYPE_OBJECT_Format, SPA_PARAM_EnumFormat,
 		SPA_FORMAT_mediaType, 0, 4, kId, SPA_MEDIA_TYPE_video, 0,
 		SPA_FORMAT_VIDEO_format, 0, 16, kChoice, SPA_CHOICE_Enum, 0, 4, kId,
 	});
 	std::string why;
 	CHECK(check(pod, &why) == -EINVAL);
-	CHECK(why.find("offset 48: Choice") != std::string::npos);
+	CHECK(why.find("offset 48: Choice child of 4 bytes, larger than the 0 bytes") !=
+	      std::string::npos);
 }
 
 TEST_CASE("Choices: values counted, child within the body, steps positive", "[pod_validator]")
