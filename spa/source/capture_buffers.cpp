@@ -8,6 +8,7 @@
 #include <spa/utils/defs.h>
 
 #include "buffer_params.h"
+#include "given_buffers.h"
 #include "spa_log_sink.h"
 #include "spa_names.h"
 
@@ -66,12 +67,14 @@ int CaptureBuffers::use(struct spa_buffer **buffers, uint32_t n, uint32_t flags,
 
 	const char *path = device_.path().c_str();
 	uint32_t planes = fmt.planes.size();
-	for (uint32_t i = 0; i < n; i++) {
-		if (buffers[i]->n_datas != planes) {
-			spa_log_error(log_, "%s: buffer %u has %u datas, the format has %u planes",
-				      path, i, buffers[i]->n_datas, planes);
-			return -EINVAL;
-		}
+	/* What the host hands over is checked whole before anything reads it:
+	 * buffers, datas and chunks present, plane counts, types, fds, sizes. */
+	bool alloc = flags & SPA_NODE_BUFFERS_FLAG_ALLOC;
+	std::string why;
+	if (validateGivenBuffers(buffers, n, fmt.planes, {alloc, plan.convert}, probeGivenFd, nullptr,
+				 &why) < 0) {
+		spa_log_error(log_, "%s: invalid buffers: %s", path, why.c_str());
+		return -EINVAL;
 	}
 	int ret = checkFormat(fmt);
 	if (ret < 0)
@@ -86,7 +89,6 @@ int CaptureBuffers::use(struct spa_buffer **buffers, uint32_t n, uint32_t flags,
 			buffers[i], SPA_META_Header, sizeof(struct spa_meta_header)));
 	}
 
-	bool alloc = flags & SPA_NODE_BUFFERS_FLAG_ALLOC;
 	if (plan.convert && !alloc)
 		ret = useCopied(buffers, n, fmt);
 	else if (plan.convert)

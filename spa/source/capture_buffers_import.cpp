@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cinttypes>
+#include <climits>
 #include <cstring>
 
 #include "dmabuf.h"
@@ -54,6 +55,14 @@ int CaptureBuffers::importPlane(uint32_t index, uint32_t plane, const struct spa
 	const char *path = device_.path().c_str();
 	V4l2ImportPlane &imp = out->import;
 
+	/* spa_data.fd is 64 bits: a value beyond int would name another fd. */
+	if ((d.type == SPA_DATA_DmaBuf || (d.type == SPA_DATA_MemFd && d.data == nullptr)) &&
+	    (d.fd < 0 || d.fd > INT_MAX)) {
+		spa_log_error(log_, "%s: buffer %u plane %u: fd %" PRId64 " is not a file descriptor",
+			      path, index, plane, d.fd);
+		return -EINVAL;
+	}
+
 	if (d.type == SPA_DATA_DmaBuf) {
 		DmabufInfo info;
 		int ret = dmabufInfo(int(d.fd), &info);
@@ -85,7 +94,7 @@ int CaptureBuffers::importPlane(uint32_t index, uint32_t plane, const struct spa
 			long page = sysconf(_SC_PAGESIZE);
 			uint32_t skew = d.mapoffset % page;
 			MemoryMap map;
-			int ret = map.map(int(d.fd), d.maxsize + skew, d.mapoffset - skew,
+			int ret = map.map(int(d.fd), size_t(d.maxsize) + skew, d.mapoffset - skew,
 					  PROT_READ | PROT_WRITE);
 			if (ret < 0) {
 				spa_log_error(log_, "%s: buffer %u plane %u: cannot map MemFd %" PRId64

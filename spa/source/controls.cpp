@@ -204,11 +204,10 @@ void addControlValue(struct spa_pod_builder *b, uint32_t propId, const V4l2Contr
 int parseControlValue(const struct spa_pod *pod, const V4l2Control &control, int64_t *value)
 {
 	if (spa_pod_is_choice(pod)) {
-		if (SPA_POD_CHOICE_TYPE(pod) != SPA_CHOICE_None)
+		/* The value count is the Choice's, read before stepping into its child. */
+		if (SPA_POD_CHOICE_TYPE(pod) != SPA_CHOICE_None || SPA_POD_CHOICE_N_VALUES(pod) < 1)
 			return -EINVAL;
 		pod = SPA_POD_CHOICE_CHILD(pod);
-		if (SPA_POD_CHOICE_N_VALUES(pod) < 1)
-			return -EINVAL;
 	}
 	bool boolean = control.type == V4L2_CTRL_TYPE_BOOLEAN ||
 		       control.type == V4L2_CTRL_TYPE_BUTTON;

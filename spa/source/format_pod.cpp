@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "format_pod.h"
 
+#include <cstring>
+
 #include <cerrno>
 
 #include <spa/param/format-utils.h>
@@ -54,7 +56,9 @@ void addSize(struct spa_pod_builder *b, const V4l2FrameSize &size)
 		return;
 	}
 	struct spa_rectangle step = size.type == V4l2FrameSize::Type::Continuous
-		? SPA_RECTANGLE(1, 1) : SPA_RECTANGLE(size.stepWidth, size.stepHeight);
+		? SPA_RECTANGLE(1, 1)
+		/* A driver's step of 0 would make spa_pod_filter divide by zero. */
+		: SPA_RECTANGLE(SPA_MAX(size.stepWidth, 1u), SPA_MAX(size.stepHeight, 1u));
 	spa_pod_builder_push_choice(b, &f, SPA_CHOICE_Step, 0);
 	spa_pod_builder_rectangle(b, max.width, max.height); /* default: the largest */
 	spa_pod_builder_rectangle(b, min.width, min.height);
@@ -158,7 +162,9 @@ int parseFormat(const struct spa_pod *format, FormatRequest *request)
 		if (spa_format_video_raw_parse(format, &info.info.raw) < 0)
 			return -EINVAL;
 		request->kind = MediaKind::Raw;
-		request->spaFormat = info.info.raw.format;
+		/* libspa stored whatever Id the client sent in an enum: read its bits. */
+		static_assert(sizeof(info.info.raw.format) == sizeof(uint32_t));
+		memcpy(&request->spaFormat, &info.info.raw.format, sizeof(uint32_t));
 		size = info.info.raw.size;
 		request->framerate = info.info.raw.framerate;
 		break;

@@ -21,6 +21,7 @@
 
 #include "v4l2-dmabuf/keys.h"
 #include "format_pod.h"
+#include "pod_validator.h"
 #include "spa_log_sink.h"
 
 namespace v4l2dmabuf {
@@ -262,10 +263,27 @@ int SourceNode::emitParams(int seq, uint32_t id, uint32_t start, uint32_t num,
 	return 0;
 }
 
+/*
+ * Every POD from outside (a client's Props, a filter, a consumer's Format)
+ * is walked with bounds checks before libspa's header-only parsers and
+ * spa_pod_filter see it: before PipeWire 1.5.81 those trust the sizes
+ * inside the POD (support/pod_validator.h).
+ */
+int SourceNode::checkPod(const char *what, const struct spa_pod *pod) const
+{
+	std::string why;
+	if (validateParam(pod, &why) == 0)
+		return 0;
+	spa_log_error(log_, "%s: invalid %s: %s", device_.path().c_str(), what, why.c_str());
+	return -EINVAL;
+}
+
 int SourceNode::enumParams(int seq, uint32_t id, uint32_t start, uint32_t num,
 			   const struct spa_pod *filter)
 {
 	spa_return_val_if_fail(num != 0, -EINVAL);
+	if (checkPod("filter", filter) < 0)
+		return -EINVAL;
 	const std::string &path = device_.path();
 	const std::string &card = device_.capability().card;
 
@@ -335,6 +353,8 @@ int SourceNode::setParam(uint32_t id, uint32_t flags, const struct spa_pod *para
 {
 	if (id != SPA_PARAM_Props)
 		return -ENOENT;
+	if (checkPod("Props", param) < 0)
+		return -EINVAL;
 	return setProps(param);
 }
 
@@ -360,6 +380,8 @@ int SourceNode::portEnumParams(int seq, uint32_t id, uint32_t start, uint32_t nu
 			       const struct spa_pod *filter)
 {
 	spa_return_val_if_fail(num != 0, -EINVAL);
+	if (checkPod("filter", filter) < 0)
+		return -EINVAL;
 
 	switch (id) {
 	case SPA_PARAM_EnumFormat:
@@ -406,6 +428,8 @@ int SourceNode::portSetParam(uint32_t id, uint32_t flags, const struct spa_pod *
 {
 	if (id != SPA_PARAM_Format)
 		return -ENOENT;
+	if (checkPod("Format", param) < 0)
+		return -EINVAL;
 	return setFormat(flags, param);
 }
 

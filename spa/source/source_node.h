@@ -88,6 +88,7 @@ private:
 	int portReuseBuffer(uint32_t bufferId);
 	int process();
 
+	int checkPod(const char *what, const struct spa_pod *pod) const;
 	int emitParams(int seq, uint32_t id, uint32_t start, uint32_t num,
 		       const struct spa_pod *filter, const ParamBuilder &build);
 	void emitNodeInfo(bool full);
