@@ -26,17 +26,6 @@ using namespace v4l2dmabuf::fuzz;
 
 namespace {
 
-Pod words(std::initializer_list<uint32_t> w)
-{
-	Pod out(w.size() * 4);
-	size_t i = 0;
-	for (uint32_t v : w) {
-		memcpy(out.data() + i, &v, 4);
-		i += 4;
-	}
-	return out;
-}
-
 bool write(const std::string &dir, const std::string &name, const Pod &bytes)
 {
 	mkdir(dir.c_str(), 0755);

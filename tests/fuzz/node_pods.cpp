@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "node_pods.h"
 
+#include <cstring>
+
 #include <linux/videodev2.h>
 
 #include <spa/buffer/buffer.h>
@@ -20,6 +22,17 @@
 #include "format_table.h"
 
 namespace v4l2dmabuf::fuzz {
+
+Pod words(std::initializer_list<uint32_t> w)
+{
+	Pod out(w.size() * 4);
+	size_t i = 0;
+	for (uint32_t v : w) {
+		memcpy(out.data() + i, &v, 4);
+		i += 4;
+	}
+	return out;
+}
 
 namespace {
 

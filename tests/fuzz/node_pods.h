@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <initializer_list>
 #include <vector>
 
 #include "v4l2_controls.h"
@@ -19,6 +20,9 @@
 namespace v4l2dmabuf::fuzz {
 
 using Pod = std::vector<uint8_t>;
+
+/** A POD written word by word (native endianness, as PODs are): crafted inputs. */
+Pod words(std::initializer_list<uint32_t> w);
 
 /** One POD and a name for it (the corpus file name). */
 struct NamedPod {

@@ -33,18 +33,6 @@ using namespace v4l2dmabuf::fuzz;
 
 namespace {
 
-/* A POD written word by word (native endianness, as PODs are). */
-Pod words(std::initializer_list<uint32_t> w)
-{
-	Pod out(w.size() * 4);
-	size_t i = 0;
-	for (uint32_t v : w) {
-		memcpy(out.data() + i, &v, 4);
-		i += 4;
-	}
-	return out;
-}
-
 /* Validates @p pod from an exactly sized heap copy, so ASan sees any over-read. */
 int check(const Pod &pod, std::string *why = nullptr, size_t size = SIZE_MAX)
 {
