@@ -5,6 +5,8 @@
  */
 #include "controls.h"
 
+#include <cmath>
+
 #include <cctype>
 #include <cerrno>
 
@@ -231,6 +233,25 @@ int parseControlValue(const struct spa_pod *pod, const V4l2Control &control, int
 		if (boolean || spa_pod_get_long(pod, &v) < 0)
 			return -EINVAL;
 		*value = v;
+		return 0;
+	}
+	case SPA_TYPE_Float:
+	case SPA_TYPE_Double: {
+		/* PipeWire 1.x's pw-cli writes every number it parses as a Float
+		 * ("{ brightness: 200 }"): a whole number within range is taken,
+		 * a fraction is refused rather than rounded. */
+		double v;
+		if (SPA_POD_TYPE(pod) == SPA_TYPE_Float) {
+			float f;
+			if (spa_pod_get_float(pod, &f) < 0)
+				return -EINVAL;
+			v = f;
+		} else if (spa_pod_get_double(pod, &v) < 0) {
+			return -EINVAL;
+		}
+		if (boolean || !std::isfinite(v) || v != std::trunc(v) || v < -9.2e18 || v > 9.2e18)
+			return -EINVAL;
+		*value = static_cast<int64_t>(v);
 		return 0;
 	}
 	default:

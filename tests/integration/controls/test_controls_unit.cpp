@@ -7,6 +7,7 @@
 #include <linux/videodev2.h>
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <spa/param/param.h>
 #include <spa/param/props.h>
 #include <spa/pod/iter.h>
@@ -375,4 +376,23 @@ TEST_CASE("Props values and their parsing", "[controls]")
 	struct spa_pod *choice = static_cast<struct spa_pod *>(spa_pod_builder_pop(&cb, &f));
 	CHECK(parseControlValue(choice, boolean, &v) == 0);
 	CHECK(v == 1);
+	/* PipeWire 1.x's pw-cli sends numbers as Float: a whole one is taken,
+	 * a fraction, a non-finite value or a Float for a boolean is not. */
+	struct spa_pod_builder fb = SPA_POD_BUILDER_INIT(sbuf, sizeof(sbuf));
+	spa_pod_builder_float(&fb, 200.0f);
+	CHECK(parseControlValue(reinterpret_cast<struct spa_pod *>(sbuf), integer, &v) == 0);
+	CHECK(v == 200);
+	struct spa_pod_builder db = SPA_POD_BUILDER_INIT(sbuf, sizeof(sbuf));
+	spa_pod_builder_double(&db, -3.0);
+	CHECK(parseControlValue(reinterpret_cast<struct spa_pod *>(sbuf), int64, &v) == 0);
+	CHECK(v == -3);
+	struct spa_pod_builder hb = SPA_POD_BUILDER_INIT(sbuf, sizeof(sbuf));
+	spa_pod_builder_float(&hb, 1.5f);
+	CHECK(parseControlValue(reinterpret_cast<struct spa_pod *>(sbuf), integer, &v) == -EINVAL);
+	struct spa_pod_builder nb = SPA_POD_BUILDER_INIT(sbuf, sizeof(sbuf));
+	spa_pod_builder_double(&nb, HUGE_VAL);
+	CHECK(parseControlValue(reinterpret_cast<struct spa_pod *>(sbuf), integer, &v) == -EINVAL);
+	struct spa_pod_builder bb = SPA_POD_BUILDER_INIT(sbuf, sizeof(sbuf));
+	spa_pod_builder_float(&bb, 1.0f);
+	CHECK(parseControlValue(reinterpret_cast<struct spa_pod *>(sbuf), boolean, &v) == -EINVAL);
 }
