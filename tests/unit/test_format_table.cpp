@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <linux/videodev2.h>
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <drm_fourcc.h>
 #include <spa/param/video/raw.h>
 

@@ -2,7 +2,7 @@
 /* The POD side of negotiation, checked with libspa's own filter and parsers. */
 #include <linux/videodev2.h>
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <spa/buffer/buffer.h>
 #include <spa/param/param.h>
 #include <spa/param/video/format-utils.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the RGB conversion and per-component means, on synthetic frames. */
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <cerrno>
 #include <map>

@@ -4,7 +4,7 @@
  * parsing, frame statistics, the negotiation PODs, and the frame recorder
  * fed with synthetic MemPtr buffers. No PipeWire daemon is involved.
  */
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <spa/buffer/meta.h>
 #include <spa/param/buffers.h>

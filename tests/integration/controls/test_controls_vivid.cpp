@@ -12,7 +12,7 @@
  */
 
 #define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <spa/param/param.h>
 #include <spa/param/props.h>

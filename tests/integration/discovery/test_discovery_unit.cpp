@@ -3,7 +3,7 @@
  * Unit tests of discovery (spa/v4l2_properties): property formatting and
  * the offer decision on synthetic udev and QUERYCAP values. No device.
  */
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <linux/videodev2.h>
 

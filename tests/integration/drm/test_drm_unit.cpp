@@ -4,7 +4,7 @@
  * calls on a closed allocator, and no fd leaked on any of these paths.
  */
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <cerrno>
 #include <string>

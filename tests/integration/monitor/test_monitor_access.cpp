@@ -7,7 +7,7 @@
  * multi-planar capture) and puts them back when the test ends.
  * No udevd here: the monitor uses kernel events and inotify on /dev.
  */
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -12,7 +12,7 @@
  * ("# ...") are from the start of the write to bind/unbind, which blocks
  * while vivid creates or removes its nodes.
  */
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <spa/param/video/format-utils.h>
 #include <spa/pod/builder.h>
 

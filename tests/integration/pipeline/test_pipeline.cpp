@@ -8,7 +8,7 @@
  */
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <spa/buffer/buffer.h>
 
 #include <algorithm>

@@ -4,7 +4,7 @@
  * open() failures (with no fd leaked).
  */
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <dirent.h>
 

@@ -10,7 +10,7 @@
  */
 
 #define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <dirent.h>
 #include <poll.h>
