@@ -7,4 +7,4 @@
  * include path only with Catch2 3 (meson.build beside ../..). Remove it
  * once every test includes "catch.h".
  */
-#include "../../catch.h"
+#include "catch.h" /* tests/common/catch/, also on the include path */
