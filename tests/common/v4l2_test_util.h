@@ -7,31 +7,23 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
+#include <cstdint>
 
+#include "catch.h"
 #include "v4l2_buffer_queue.h"
 #include "v4l2_device.h"
+#include "vivid.h"
 
 namespace v4l2test {
 
-/*
- * What vivid produces for 100% white, measured in the VM (6.1): limited-range
- * Y'CbCr, Y = 234 in every sample (one code under the nominal 235: the test
- * pattern generator's rounding), Cb = Cr = 128. Allow a few codes either way.
- */
-constexpr int kWhiteY = 234;
-constexpr int kWhiteC = 128;
-constexpr int kTolerance = 3;
-
-/** A LogSink for the tests: stderr, Debug only with V4L2_TEST_DEBUG set. */
-inline void logToStderr(v4l2dmabuf::LogLevel level, const std::string &msg)
+/** A 640x480 format of @p fourcc, for setFormat(). */
+inline v4l2dmabuf::V4l2Format vga(uint32_t fourcc)
 {
-	static const bool debug = getenv("V4L2_TEST_DEBUG") != nullptr;
-	if (level == v4l2dmabuf::LogLevel::Debug && !debug)
-		return;
-	fprintf(stderr, "[log] %s\n", msg.c_str());
+	v4l2dmabuf::V4l2Format f;
+	f.fourcc = fourcc;
+	f.width = 640;
+	f.height = 480;
+	return f;
 }
 
 /** The smallest and largest sample seen. */
@@ -53,6 +45,17 @@ inline void scan(const uint8_t *data, uint32_t bytes, uint32_t rows, uint32_t st
 		for (uint32_t x = first; x < bytes; x += step)
 			r->add(line[x]);
 	}
+}
+
+/** Every luma sample in @p y and chroma sample in @p c (if given) is vivid's white. */
+inline void checkWhite(const Range &y, const Range *c)
+{
+	CHECK(y.min >= vivid::kWhiteYSample - vivid::kTolerance);
+	CHECK(y.max <= vivid::kWhiteYSample + vivid::kTolerance);
+	if (!c)
+		return;
+	CHECK(c->min >= vivid::kWhiteC - vivid::kTolerance);
+	CHECK(c->max <= vivid::kWhiteC + vivid::kTolerance);
 }
 
 /** Waits (up to 10 s) for a buffer and dequeues it; 0 or -errno (-ETIMEDOUT). */

@@ -19,6 +19,22 @@ inline constexpr const char kMultiPlanar[] = "/dev/video4";
 /** vivid's `test_pattern` menu entries used by the tests. */
 enum Pattern { kWhite = 6, kRed = 7 };
 
+/*
+ * The solid patterns in limited-range BT.601 Y'CbCr, as vivid's test
+ * pattern generator makes them (Linux 6.1): 100% white is Y 235 with
+ * neutral chroma, 100% red Y 81, Cb 90, Cr 240. In the frames themselves
+ * every white luma sample is 234, one code under the nominal value (the
+ * generator's rounding): checks of single samples use kWhiteYSample.
+ */
+inline constexpr int kWhiteY = 235;
+inline constexpr int kWhiteYSample = 234;
+inline constexpr int kWhiteC = 128;
+inline constexpr int kRedY = 81;
+inline constexpr int kRedCb = 90;
+inline constexpr int kRedCr = 240;
+/** How many codes either way a sample or a mean of vivid's may be off. */
+inline constexpr int kTolerance = 3;
+
 /**
  * Sets a solid test pattern and turns the on-screen text off, with
  * v4l2-ctl (v4l-utils). @return v4l2-ctl's exit status (0 on success).

@@ -3,16 +3,13 @@
  * V4L2 controls against real vivid (/dev/video0), run inside the test VM:
  * V4l2Controls, what the kernel itself answers, and ControlProps from SPA
  * Props to the device and back. Exits 77 (skipped) where /dev/video0 is
- * not vivid's.
+ * not vivid's (VividFixture).
  *
  * vivid's own controls (drivers/media/test-drivers/vivid/vivid-ctrls.c,
  * Linux 6.1) are named "Boolean", "Menu", "Integer 64 Bits", "Bitmask",
  * "Button", "Read-Only Integer 32 Bits", ... (v4l2-ctl -L: boolean, menu,
  * integer_64_bits, bitmask, button, read_only_integer_32_bits).
  */
-
-#define CATCH_CONFIG_RUNNER
-#include "catch.h"
 
 #include <spa/param/param.h>
 #include <spa/param/props.h>
@@ -22,37 +19,30 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "catch.h"
 #include "controls.h"
+#include "fixtures.h"
 #include "v4l2_controls.h"
 #include "v4l2_device.h"
+#include "vivid.h"
 
 using namespace v4l2dmabuf;
 
 namespace {
 
-const char *const kDevice = "/dev/video0";
+const char *const kDevice = vivid::kSinglePlanar;
 
-void logToStderr(LogLevel level, const std::string &msg)
-{
-	static const bool debug = getenv("V4L2_TEST_DEBUG") != nullptr;
-	if (level == LogLevel::Debug && !debug)
-		return;
-	fprintf(stderr, "[controls] %s\n", msg.c_str());
-}
-
-struct Fixture {
-	V4l2Device dev;
+/* vivid's single-planar node and its controls, enumerated. */
+struct ControlsFixture : testenv::VividFixture {
+	V4l2Device &dev = open(kDevice);
 	std::vector<V4l2Control> list;
 
-	Fixture()
+	ControlsFixture()
 	{
-		dev.setLogSink(logToStderr);
-		REQUIRE(dev.open(kDevice) == 0);
 		V4l2Controls controls(dev);
 		REQUIRE(controls.enumerate(&list) == 0);
 	}
@@ -148,50 +138,49 @@ struct PropsBuilder {
 
 } /* namespace */
 
-TEST_CASE("enumerate() finds vivid's controls of every kept type", "[controls]")
+TEST_CASE_METHOD(ControlsFixture, "enumerate() finds vivid's controls of every kept type", "[controls]")
 {
-	Fixture fx;
-	REQUIRE(fx.list.size() > 20);
+	REQUIRE(list.size() > 20);
 
-	const V4l2Control &brightness = fx.byKey("brightness");
+	const V4l2Control &brightness = byKey("brightness");
 	CHECK(brightness.id == V4L2_CID_BRIGHTNESS);
 	CHECK(brightness.type == V4L2_CTRL_TYPE_INTEGER);
 	CHECK(brightness.min == 0);
 	CHECK(brightness.max == 255);
 	CHECK(brightness.def == 128);
-	CHECK(fx.byKey("boolean").type == V4L2_CTRL_TYPE_BOOLEAN);
+	CHECK(byKey("boolean").type == V4L2_CTRL_TYPE_BOOLEAN);
 
-	const V4l2Control &menu = fx.byKey("menu");
+	const V4l2Control &menu = byKey("menu");
 	CHECK(menu.type == V4L2_CTRL_TYPE_MENU);
 	REQUIRE(menu.menu.size() == 3); /* index 2 is skipped by vivid */
 	CHECK(menu.menu[0] == std::make_pair(int64_t(1), std::string("Menu Item 1")));
 	CHECK(menu.menu[1].first == 3);
 	CHECK(menu.menu[2].first == 4);
 
-	const V4l2Control &imenu = fx.byKey("integer_menu");
+	const V4l2Control &imenu = byKey("integer_menu");
 	CHECK(imenu.type == V4L2_CTRL_TYPE_INTEGER_MENU);
 	REQUIRE(imenu.menu.size() == 7);
 	CHECK(imenu.menu.back() == std::make_pair(int64_t(8), std::string("42")));
 
-	const V4l2Control &int64 = fx.byKey("integer_64_bits");
+	const V4l2Control &int64 = byKey("integer_64_bits");
 	CHECK(int64.type == V4L2_CTRL_TYPE_INTEGER64);
 	CHECK(int64.min == INT64_MIN);
 	CHECK(int64.max == INT64_MAX);
 
-	const V4l2Control &bitmask = fx.byKey("bitmask");
+	const V4l2Control &bitmask = byKey("bitmask");
 	CHECK(bitmask.type == V4L2_CTRL_TYPE_BITMASK);
 	CHECK(bitmask.max == 0x80402010);
 
-	const V4l2Control &button = fx.byKey("button");
+	const V4l2Control &button = byKey("button");
 	CHECK(button.type == V4L2_CTRL_TYPE_BUTTON);
 	CHECK(button.writeOnly());
 
-	const V4l2Control &ro = fx.byKey("read_only_integer_32_bits");
+	const V4l2Control &ro = byKey("read_only_integer_32_bits");
 	CHECK(ro.type == V4L2_CTRL_TYPE_INTEGER);
 	CHECK(ro.readOnly());
 
 	/* Left out: classes, strings, arrays, compound types. */
-	for (const V4l2Control &c : fx.list) {
+	for (const V4l2Control &c : list) {
 		INFO(c.name);
 		CHECK(c.type != V4L2_CTRL_TYPE_CTRL_CLASS);
 		CHECK(c.type != V4L2_CTRL_TYPE_STRING);
@@ -200,80 +189,77 @@ TEST_CASE("enumerate() finds vivid's controls of every kept type", "[controls]")
 	}
 }
 
-TEST_CASE("What the kernel answers by itself: clamps integers, refuses read-only", "[controls]")
+TEST_CASE_METHOD(ControlsFixture, "What the kernel answers by itself: clamps integers, refuses read-only", "[controls]")
 {
-	Fixture fx;
-	const V4l2Control &brightness = fx.byKey("brightness");
-	const V4l2Control &ro = fx.byKey("read_only_integer_32_bits");
-	const V4l2Control &menu = fx.byKey("menu");
-	const V4l2Control &bitmask = fx.byKey("bitmask");
+	const V4l2Control &brightness = byKey("brightness");
+	const V4l2Control &ro = byKey("read_only_integer_32_bits");
+	const V4l2Control &menu = byKey("menu");
+	const V4l2Control &bitmask = byKey("bitmask");
 
-	CHECK(fx.rawSet(brightness, 300) == 0);
-	CHECK(fx.rawGet(brightness) == 255);
-	CHECK(fx.rawSet(bitmask, 0xffffffff) == 0);
-	CHECK(static_cast<uint32_t>(fx.rawGet(bitmask)) == 0x80402010u);
-	CHECK(fx.rawSet(ro, 5) == -EACCES);
-	CHECK(fx.rawSet(menu, 9) == -ERANGE);
-	CHECK(fx.rawSet(menu, 2) == -EINVAL);
+	CHECK(rawSet(brightness, 300) == 0);
+	CHECK(rawGet(brightness) == 255);
+	CHECK(rawSet(bitmask, 0xffffffff) == 0);
+	CHECK(static_cast<uint32_t>(rawGet(bitmask)) == 0x80402010u);
+	CHECK(rawSet(ro, 5) == -EACCES);
+	CHECK(rawSet(menu, 9) == -ERANGE);
+	CHECK(rawSet(menu, 2) == -EINVAL);
 
-	CHECK(fx.rawSet(brightness, brightness.def) == 0);
-	CHECK(fx.rawSet(bitmask, bitmask.def) == 0);
+	CHECK(rawSet(brightness, brightness.def) == 0);
+	CHECK(rawSet(bitmask, bitmask.def) == 0);
 }
 
-TEST_CASE("V4l2Controls get/set refuse what the kernel would clamp", "[controls]")
+TEST_CASE_METHOD(ControlsFixture, "V4l2Controls get/set refuse what the kernel would clamp", "[controls]")
 {
-	Fixture fx;
-	V4l2Controls controls(fx.dev);
-	const V4l2Control &brightness = fx.byKey("brightness");
-	const V4l2Control &ro = fx.byKey("read_only_integer_32_bits");
+	V4l2Controls controls(dev);
+	const V4l2Control &brightness = byKey("brightness");
+	const V4l2Control &ro = byKey("read_only_integer_32_bits");
 
 	REQUIRE(controls.set(brightness.id, 77) == 0);
 	int64_t v = 0;
 	REQUIRE(controls.get(brightness.id, &v) == 0);
 	CHECK(v == 77);
-	CHECK(fx.rawGet(brightness) == 77);
+	CHECK(rawGet(brightness) == 77);
 
 	CHECK(controls.set(brightness.id, 300) == -ERANGE);
 	CHECK(controls.set(brightness.id, -1) == -ERANGE);
-	CHECK(fx.rawGet(brightness) == 77);
+	CHECK(rawGet(brightness) == 77);
 	CHECK(controls.set(ro.id, 5) == -EACCES);
 	CHECK(controls.get(ro.id, &v) == 0);
 	CHECK(v == 0);
-	CHECK(controls.set(fx.byKey("menu").id, 2) == -ERANGE);
-	CHECK(controls.set(fx.byKey("bitmask").id, 0x1) == -ERANGE);
+	CHECK(controls.set(byKey("menu").id, 2) == -ERANGE);
+	CHECK(controls.set(byKey("bitmask").id, 0x1) == -ERANGE);
 	CHECK(controls.set(0x0098ffff, 1) == -EINVAL); /* no such control */
-	CHECK(controls.get(fx.byKey("button").id, &v) == -EACCES);
+	CHECK(controls.get(byKey("button").id, &v) == -EACCES);
 
 	/* Every type round-trips. */
-	const V4l2Control &int64 = fx.byKey("integer_64_bits");
+	const V4l2Control &int64 = byKey("integer_64_bits");
 	REQUIRE(controls.set(int64.id, INT64_MIN + 3) == 0);
 	REQUIRE(controls.get(int64.id, &v) == 0);
 	CHECK(v == INT64_MIN + 3);
-	const V4l2Control &bitmask = fx.byKey("bitmask");
+	const V4l2Control &bitmask = byKey("bitmask");
 	REQUIRE(controls.set(bitmask.id, 0x80000010) == 0);
 	REQUIRE(controls.get(bitmask.id, &v) == 0);
 	CHECK(v == 0x80000010);
-	REQUIRE(controls.set(fx.byKey("integer_menu").id, 8) == 0);
-	REQUIRE(controls.get(fx.byKey("integer_menu").id, &v) == 0);
+	REQUIRE(controls.set(byKey("integer_menu").id, 8) == 0);
+	REQUIRE(controls.get(byKey("integer_menu").id, &v) == 0);
 	CHECK(v == 8);
-	REQUIRE(controls.set(fx.byKey("boolean").id, 0) == 0);
-	REQUIRE(controls.get(fx.byKey("boolean").id, &v) == 0);
+	REQUIRE(controls.set(byKey("boolean").id, 0) == 0);
+	REQUIRE(controls.get(byKey("boolean").id, &v) == 0);
 	CHECK(v == 0);
 
 	CHECK(controls.set(brightness.id, brightness.def) == 0);
 	CHECK(controls.set(int64.id, int64.def) == 0);
 	CHECK(controls.set(bitmask.id, bitmask.def) == 0);
-	CHECK(controls.set(fx.byKey("integer_menu").id, fx.byKey("integer_menu").def) == 0);
-	CHECK(controls.set(fx.byKey("boolean").id, fx.byKey("boolean").def) == 0);
+	CHECK(controls.set(byKey("integer_menu").id, byKey("integer_menu").def) == 0);
+	CHECK(controls.set(byKey("boolean").id, byKey("boolean").def) == 0);
 }
 
-TEST_CASE("subscribed control events report changes made through another fd only", "[controls]")
+TEST_CASE_METHOD(ControlsFixture, "subscribed control events report changes made through another fd only", "[controls]")
 {
-	Fixture fx;
-	V4l2Controls controls(fx.dev);
-	const V4l2Control &brightness = fx.byKey("brightness");
-	const V4l2Control &contrast = fx.byKey("contrast");
-	const int64_t brightnessBefore = fx.rawGet(brightness), contrastBefore = fx.rawGet(contrast);
+	V4l2Controls controls(dev);
+	const V4l2Control &brightness = byKey("brightness");
+	const V4l2Control &contrast = byKey("contrast");
+	const int64_t brightnessBefore = rawGet(brightness), contrastBefore = rawGet(contrast);
 	REQUIRE(controls.subscribe({brightness, contrast}) == 0);
 	std::vector<V4l2ControlChange> changes;
 	CHECK(controls.dequeueChanges(&changes) == 0);
@@ -298,14 +284,13 @@ TEST_CASE("subscribed control events report changes made through another fd only
 	CHECK(controls.setMany({brightness, contrast}, {brightnessBefore, contrastBefore}) == 0);
 }
 
-TEST_CASE("ControlProps: PropInfo, setProps and Props against vivid", "[controls]")
+TEST_CASE_METHOD(ControlsFixture, "ControlProps: PropInfo, setProps and Props against vivid", "[controls]")
 {
-	Fixture fx;
-	ControlProps props(fx.dev);
+	ControlProps props(dev);
 	REQUIRE(props.refresh() == 0);
-	REQUIRE(props.count() == fx.list.size());
-	const V4l2Control &brightness = fx.byKey("brightness");
-	const V4l2Control &ro = fx.byKey("read_only_integer_32_bits");
+	REQUIRE(props.count() == list.size());
+	const V4l2Control &brightness = byKey("brightness");
+	const V4l2Control &ro = byKey("read_only_integer_32_bits");
 	uint32_t roId = customControlPropId(ro.id);
 
 	/* Every control has a PropInfo that fits the node's 8 KiB builders. */
@@ -348,7 +333,7 @@ TEST_CASE("ControlProps: PropInfo, setProps and Props against vivid", "[controls
 		REQUIRE(props.setProps(pb.integer(SPA_PROP_brightness, 200).done(), &changed) == 0);
 	}
 	CHECK(changed);
-	CHECK(fx.rawGet(brightness) == 200);
+	CHECK(rawGet(brightness) == 200);
 	CHECK(v4l2ctlGet("brightness") == "brightness: 200");
 
 	/* Out of range, read-only, wrong type: refused, nothing written. */
@@ -369,18 +354,18 @@ TEST_CASE("ControlProps: PropInfo, setProps and Props against vivid", "[controls
 					     .string(SPA_PROP_brightness, "10").done(),
 				     &changed) == -EINVAL);
 	}
-	CHECK(fx.rawGet(brightness) == 200);
+	CHECK(rawGet(brightness) == 200);
 	/* Props read back and written whole: read-only controls come at their
 	 * current value, which is not a write (PipeWire's node load does it). */
 	{
 		PropsBuilder pb;
 		CHECK(props.setProps(pb.integer(SPA_PROP_brightness, 200)
-					     .integer(roId, int32_t(fx.rawGet(ro))).done(),
+					     .integer(roId, int32_t(rawGet(ro))).done(),
 				     &changed) == 0);
 		CHECK(changed);
 	}
-	CHECK(fx.rawGet(ro) == 0);
-	CHECK(fx.rawGet(fx.byKey("contrast")) == 128);
+	CHECK(rawGet(ro) == 0);
+	CHECK(rawGet(byKey("contrast")) == 128);
 	CHECK(v4l2ctlGet("brightness") == "brightness: 200");
 
 	/* Unknown keys (the node's own props) are ignored. */
@@ -391,11 +376,11 @@ TEST_CASE("ControlProps: PropInfo, setProps and Props against vivid", "[controls
 	}
 
 	/* Several controls of several types and classes in one call. */
-	const V4l2Control &int64 = fx.byKey("integer_64_bits");
-	const V4l2Control &bitmask = fx.byKey("bitmask");
-	const V4l2Control &boolean = fx.byKey("boolean");
-	const V4l2Control &menu = fx.byKey("menu");
-	const V4l2Control &pattern = fx.byKey("test_pattern"); /* vivid's own class */
+	const V4l2Control &int64 = byKey("integer_64_bits");
+	const V4l2Control &bitmask = byKey("bitmask");
+	const V4l2Control &boolean = byKey("boolean");
+	const V4l2Control &menu = byKey("menu");
+	const V4l2Control &pattern = byKey("test_pattern"); /* vivid's own class */
 	{
 		PropsBuilder pb;
 		pb.integer(SPA_PROP_contrast, 50)
@@ -404,16 +389,16 @@ TEST_CASE("ControlProps: PropInfo, setProps and Props against vivid", "[controls
 			.boolean(customControlPropId(boolean.id), false)
 			.integer(customControlPropId(menu.id), 4)
 			.integer(customControlPropId(pattern.id), 6)
-			.boolean(customControlPropId(fx.byKey("button").id), true);
+			.boolean(customControlPropId(byKey("button").id), true);
 		REQUIRE(props.setProps(pb.done(), &changed) == 0);
 		CHECK(changed);
 	}
-	CHECK(fx.rawGet(fx.byKey("contrast")) == 50);
-	CHECK(fx.rawGet(int64) == 1234567890123LL);
-	CHECK(static_cast<uint32_t>(fx.rawGet(bitmask)) == 0x80400000u);
-	CHECK(fx.rawGet(boolean) == 0);
-	CHECK(fx.rawGet(menu) == 4);
-	CHECK(fx.rawGet(pattern) == 6);
+	CHECK(rawGet(byKey("contrast")) == 50);
+	CHECK(rawGet(int64) == 1234567890123LL);
+	CHECK(static_cast<uint32_t>(rawGet(bitmask)) == 0x80400000u);
+	CHECK(rawGet(boolean) == 0);
+	CHECK(rawGet(menu) == 4);
+	CHECK(rawGet(pattern) == 6);
 
 	/* Props built now show the new values. */
 	uint8_t buf[8192];
@@ -434,7 +419,7 @@ TEST_CASE("ControlProps: PropInfo, setProps and Props against vivid", "[controls
 				     customControlPropId(boolean.id), SPA_POD_Bool(&boolValue),
 				     customControlPropId(menu.id), SPA_POD_Int(&menuValue),
 				     roId, SPA_POD_Int(&roValue),
-				     customControlPropId(fx.byKey("button").id), SPA_POD_Bool(&buttonValue)) == 8);
+				     customControlPropId(byKey("button").id), SPA_POD_Bool(&buttonValue)) == 8);
 	CHECK(bright == 200);
 	CHECK(contrast == 50);
 	CHECK(big == 1234567890123LL);
@@ -446,14 +431,4 @@ TEST_CASE("ControlProps: PropInfo, setProps and Props against vivid", "[controls
 	CHECK(spa_pod_find_prop(current, nullptr, roId)->flags & SPA_POD_PROP_FLAG_READONLY);
 	CHECK_FALSE(spa_pod_find_prop(current, nullptr, SPA_PROP_brightness)->flags &
 		    SPA_POD_PROP_FLAG_READONLY);
-}
-
-int main(int argc, char *argv[])
-{
-	V4l2Device dev;
-	if (dev.open(kDevice) < 0 || dev.capability().driver != "vivid") {
-		fprintf(stderr, "%s is not a vivid capture node: skipping\n", kDevice);
-		return 77;
-	}
-	return Catch::Session().run(argc, argv);
 }

@@ -4,28 +4,20 @@
  * open() failures (with no fd leaked).
  */
 
-#include "catch.h"
-
-#include <dirent.h>
-
 #include <cerrno>
 #include <string>
 #include <vector>
 
+#include "catch.h"
+#include "fd_helpers.h"
+#include "fixtures.h"
 #include "v4l2_buffer_queue.h"
 #include "v4l2_device.h"
 
-#include "fd_helpers.h"
-
 using fdcheck::countOpenFds;
-using fdcheck::dmabufExporter;
+using testenv::LayerFixture;
 
 using namespace v4l2dmabuf;
-
-namespace {
-
-
-} /* namespace */
 
 TEST_CASE("fourccToString prints fourccs in memory order", "[v4l2][unit]")
 {
@@ -61,40 +53,30 @@ TEST_CASE("captureBufferType: which nodes are captured from, and with which API"
 	CHECK(std::string(why) == "no video capture");
 }
 
-TEST_CASE("open() of a missing node is -ENOENT and logs the path", "[v4l2][unit]")
+TEST_CASE_METHOD(LayerFixture, "open() of a missing node is -ENOENT and logs the path", "[v4l2][unit]")
 {
-	int before = countOpenFds();
-	std::vector<std::string> messages;
 	{
 		V4l2Device dev;
-		dev.setLogSink([&](LogLevel level, const std::string &msg) {
-			if (level == LogLevel::Error)
-				messages.push_back(msg);
-		});
+		dev.setLogSink(log.sink());
 		CHECK(dev.open("/dev/does-not-exist-v4l2dmabuf") == -ENOENT);
 		CHECK_FALSE(dev.isOpen());
 		CHECK(dev.fd() == -1);
 	}
-	CHECK(countOpenFds() == before);
-	REQUIRE(messages.size() == 1);
-	CHECK(messages[0].find("/dev/does-not-exist-v4l2dmabuf") == 0);
+	const std::vector<std::string> errors = log.errors();
+	REQUIRE(errors.size() == 1);
+	CHECK(errors[0].find("/dev/does-not-exist-v4l2dmabuf") == 0);
 }
 
-TEST_CASE("open() of /dev/null is -ENOTTY with no fd leaked", "[v4l2][unit]")
+TEST_CASE_METHOD(LayerFixture, "open() of /dev/null is -ENOTTY with no fd leaked", "[v4l2][unit]")
 {
-	int before = countOpenFds();
-	REQUIRE(before > 0);
-	{
-		V4l2Device dev;
-		CHECK(dev.open("/dev/null") == -ENOTTY);
-		CHECK_FALSE(dev.isOpen());
-		/* A failed open leaves no queue state either. */
-		V4l2BufferQueue queue(dev);
-		V4l2BufferCounts counts;
-		CHECK(queue.probeCounts(&counts) < 0);
-		CHECK(countOpenFds() == before);
-	}
-	CHECK(countOpenFds() == before);
+	V4l2Device dev;
+	CHECK(dev.open("/dev/null") == -ENOTTY);
+	CHECK_FALSE(dev.isOpen());
+	/* A failed open leaves no queue state either. */
+	V4l2BufferQueue queue(dev);
+	V4l2BufferCounts counts;
+	CHECK(queue.probeCounts(&counts) < 0);
+	CHECK(countOpenFds() == fdsAtSetUp());
 }
 
 TEST_CASE("ioctl() on a closed device is -EBADF", "[v4l2][unit]")

@@ -8,7 +8,7 @@
  *
  * The tests use only what both versions spell the same way: TEST_CASE,
  * TEST_CASE_METHOD, SECTION, REQUIRE/CHECK and their _FALSE forms, INFO,
- * FAIL, hidden tests tagged [.], Catch::Session, and Approx, which Catch2 3
+ * FAIL, hidden tests tagged [.] and test specs, and Approx, which Catch2 3
  * moved into namespace Catch (brought back to the global one below).
  */
 #if __has_include(<catch2/catch_all.hpp>)
