@@ -16,11 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "fd_helpers.h"
-
-using fdcheck::countOpenFds;
-using fdcheck::dmabufExporter;
-
 /**
  * Hosts one node of the plugin the way PipeWire does, without a daemon:
  * dlopen()s the built module, finds a factory through

@@ -8,24 +8,25 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "catch.h"
 #include <spa/param/video/format-utils.h>
 #include <spa/pod/builder.h>
 
 #include <vector>
 
-#include "vivid.h"
+#include "catch.h"
+#include "fd_helpers.h"
 #include "format_keys.h"
+#include "node_fixture.h"
 #include "node_host.h"
+#include "vivid.h"
+
+using fdcheck::countOpenFds;
+using fdcheck::dmabufExporter;
+using testenv::deviceProps;
+using testenv::kFactory;
+using testenv::NodeFixture;
 
 namespace {
-
-constexpr const char kFactory[] = "api.v4l2-dmabuf.source";
-
-inline std::map<std::string, std::string> deviceProps(const char *path)
-{
-	return {{"api.v4l2.path", path}};
-}
 
 /* A client's fixed Format: raw video, optional memory plane count and rate. */
 inline struct spa_pod *rawFormat(struct spa_pod_builder *b, uint32_t spaFormat, uint32_t w, uint32_t h,

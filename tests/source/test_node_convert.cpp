@@ -112,10 +112,9 @@ double rgbMean(const uint8_t *rgb, int c)
 
 } /* namespace */
 
-TEST_CASE("convert offers only libv4l2's emulated formats, as shared memory only", "[convert]")
+TEST_CASE_METHOD(NodeFixture, "convert offers only libv4l2's emulated formats, as shared memory only", "[convert]")
 {
-	NodeHost host;
-	REQUIRE(host.load(kFactory, convertProps(vivid::kSinglePlanar)) == 0);
+	NodeHost &host = node(convertProps(vivid::kSinglePlanar));
 	/* SRGGB8 is the raw sensor's; libv4lconvert adds RGB24, BGR24, YUV420, YVU420. */
 	CHECK(offeredFormats(host) == std::set<uint32_t>{SPA_VIDEO_FORMAT_RGB, SPA_VIDEO_FORMAT_BGR,
 							 SPA_VIDEO_FORMAT_I420, SPA_VIDEO_FORMAT_YV12});
@@ -137,8 +136,7 @@ TEST_CASE("convert offers only libv4l2's emulated formats, as shared memory only
 	SECTION("a node cannot leave convert, nor another enter it") {
 		CHECK(setProps(host, "dmabuf") == -EINVAL);
 		CHECK(setProps(host, "convert") == 0);
-		NodeHost zeroCopy;
-		REQUIRE(zeroCopy.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
+		NodeHost &zeroCopy = node(vivid::kSinglePlanar);
 		CHECK(setProps(zeroCopy, "convert") == -EINVAL);
 	}
 	SECTION("given DMA-BUF or too small memory is refused") {
@@ -157,10 +155,9 @@ TEST_CASE("convert offers only libv4l2's emulated formats, as shared memory only
 	}
 }
 
-TEST_CASE("convert: vivid's real frames, demosaiced, land in the given memory", "[convert]")
+TEST_CASE_METHOD(NodeFixture, "convert: vivid's real frames, demosaiced, land in the given memory", "[convert]")
 {
-	NodeHost host;
-	REQUIRE(host.load(kFactory, convertProps(vivid::kSinglePlanar)) == 0);
+	NodeHost &host = node(convertProps(vivid::kSinglePlanar));
 	int fdsBefore = countOpenFds();
 	{
 		REQUIRE(vivid::setSolidPattern(vivid::kSinglePlanar, vivid::kRed) == 0);
@@ -196,10 +193,9 @@ TEST_CASE("convert: vivid's real frames, demosaiced, land in the given memory", 
 	CHECK(countOpenFds() == fdsBefore);
 }
 
-TEST_CASE("the zero-copy node of the same device never goes through libv4l2", "[convert]")
+TEST_CASE_METHOD(NodeFixture, "the zero-copy node of the same device never goes through libv4l2", "[convert]")
 {
-	NodeHost host;
-	REQUIRE(host.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
+	NodeHost &host = node(vivid::kSinglePlanar);
 	std::set<uint32_t> formats = offeredFormats(host);
 	CHECK(formats.count(SPA_VIDEO_FORMAT_YUY2) == 1); /* vivid's own, hidden from libv4l2 */
 	CHECK(host.nodeProps().count("api.v4l2-dmabuf.conversion") == 0);
@@ -210,11 +206,11 @@ TEST_CASE("the zero-copy node of the same device never goes through libv4l2", "[
 	CHECK((bufferDataTypes(host) & bit(SPA_DATA_DmaBuf)) != 0);
 }
 
-TEST_CASE("a device whose formats need no conversion gets no converting node", "[convert]")
+TEST_CASE_METHOD(NodeFixture, "a device whose formats need no conversion gets no converting node", "[convert]")
 {
 	/* The multi-planar vivid, single-planar to libv4l2 through libv4l-mplane,
 	 * has RGB24, BGR24, YUV420 and YVU420 itself: nothing is emulated. */
-	NodeHost host;
+	NodeHost &host = newHost();
 	int fdsBefore = countOpenFds();
 	int ret = host.load(kFactory, convertProps(vivid::kMultiPlanar));
 	INFO("load: " << ret);

@@ -18,7 +18,6 @@ namespace {
 
 constexpr const char kVgemCard[] = "/dev/dri/card0";
 constexpr const char kVgemRender[] = "/dev/dri/renderD128";
-constexpr double kWhiteY = 235, kWhiteC = 128;
 
 /* The planes vivid wants for a format: bytesperline and sizeimage, read from the Buffers param
  * is not enough (one size for all blocks), so the tests use the known vivid layout. */
@@ -82,12 +81,11 @@ int setProps(NodeHost &host, const char *ioMode, const char *allocator)
 
 } /* namespace */
 
-TEST_CASE("given vgem DMA-BUFs are imported: frames land in exactly those buffers",
+TEST_CASE_METHOD(NodeFixture, "given vgem DMA-BUFs are imported: frames land in exactly those buffers",
 	  "[node][import][dmabuf]")
 {
 	REQUIRE(vivid::setSolidPattern(vivid::kMultiPlanar, vivid::kWhite) == 0);
-	NodeHost host;
-	REQUIRE(host.load(kFactory, deviceProps(vivid::kMultiPlanar)) == 0);
+	NodeHost &host = node(vivid::kMultiPlanar);
 	int fdsBefore = countOpenFds();
 	REQUIRE(setNv12m(host) == 0);
 	{
@@ -120,20 +118,19 @@ TEST_CASE("given vgem DMA-BUFs are imported: frames land in exactly those buffer
 			ids.insert(f.bufferId);
 		CHECK(ids.size() == 4); /* every given buffer went round */
 		REQUIRE(means.size() == 3);
-		CHECK(means[2].first == Approx(kWhiteY).margin(2));
-		CHECK(means[2].second == Approx(kWhiteC).margin(2));
+		CHECK(means[2].first == Approx(vivid::kWhiteY).margin(2));
+		CHECK(means[2].second == Approx(vivid::kWhiteC).margin(2));
 		CHECK(dmabufExporter(vgem.planes[0].fd.get()) == "drm");
 		REQUIRE(host.useBuffers(0, 2, 0) == 0);
 	}
 	CHECK(countOpenFds() == fdsBefore);
 }
 
-TEST_CASE("given shared memory (memfd, as PipeWire makes it) is filled through USERPTR",
+TEST_CASE_METHOD(NodeFixture, "given shared memory (memfd, as PipeWire makes it) is filled through USERPTR",
 	  "[node][import][userptr]")
 {
 	REQUIRE(vivid::setSolidPattern(vivid::kSinglePlanar, vivid::kWhite) == 0);
-	NodeHost host;
-	REQUIRE(host.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
+	NodeHost &host = node(vivid::kSinglePlanar);
 	REQUIRE(setYuyv(host) == 0);
 	std::vector<std::unique_ptr<SharedMemory>> mem;
 	for (int i = 0; i < 4; i++) {
@@ -155,15 +152,14 @@ TEST_CASE("given shared memory (memfd, as PipeWire makes it) is filled through U
 	/* vivid wrote into our memory: Y of white where we left 0x10. */
 	const NodeHost::Frame &last = frames.back();
 	const uint8_t *pixels = static_cast<uint8_t *>(mem[last.bufferId]->data);
-	CHECK(vivid::meanBytes(pixels, 1280, 1280, 480, 0, 2) == Approx(kWhiteY).margin(2));
-	CHECK(vivid::meanBytes(pixels, 1280, 1280, 480, 1, 2) == Approx(kWhiteC).margin(2));
+	CHECK(vivid::meanBytes(pixels, 1280, 1280, 480, 0, 2) == Approx(vivid::kWhiteY).margin(2));
+	CHECK(vivid::meanBytes(pixels, 1280, 1280, 480, 1, 2) == Approx(vivid::kWhiteC).margin(2));
 }
 
-TEST_CASE("bad given buffers are refused when given, and the node stays usable",
+TEST_CASE_METHOD(NodeFixture, "bad given buffers are refused when given, and the node stays usable",
 	  "[node][import][bad-input]")
 {
-	NodeHost host;
-	REQUIRE(host.load(kFactory, deviceProps(vivid::kMultiPlanar)) == 0);
+	NodeHost &host = node(vivid::kMultiPlanar);
 	REQUIRE(setNv12m(host) == 0);
 	int fdsBefore = countOpenFds();
 	{
@@ -220,12 +216,12 @@ TEST_CASE("bad given buffers are refused when given, and the node stays usable",
 	CHECK(countOpenFds() == fdsBefore);
 }
 
-TEST_CASE("api.v4l2-dmabuf.allocator: every plane comes from the DRM device", "[node][import][allocator]")
+TEST_CASE_METHOD(NodeFixture, "api.v4l2-dmabuf.allocator: every plane comes from the DRM device", "[node][import][allocator]")
 {
 	REQUIRE(vivid::setSolidPattern(vivid::kMultiPlanar, vivid::kWhite) == 0);
 
 	SECTION("bad allocator paths are refused at creation") {
-		NodeHost a, b;
+		NodeHost &a = newHost(), &b = newHost();
 		auto props = deviceProps(vivid::kMultiPlanar);
 		props["api.v4l2-dmabuf.allocator"] = "/dev/dri/does-not-exist";
 		CHECK(a.load(kFactory, props) == -ENOENT);
@@ -233,8 +229,7 @@ TEST_CASE("api.v4l2-dmabuf.allocator: every plane comes from the DRM device", "[
 		CHECK(b.load(kFactory, props) == -ENODEV);
 	}
 	SECTION("a bad allocator set at run time is refused and the node keeps exporting") {
-		NodeHost host;
-		REQUIRE(host.load(kFactory, deviceProps(vivid::kMultiPlanar)) == 0);
+		NodeHost &host = node(vivid::kMultiPlanar);
 		CHECK(setProps(host, nullptr, "/dev/null") == -ENODEV);
 		CHECK(setProps(host, "no-such-mode", nullptr) == -EINVAL);
 		REQUIRE(setNv12m(host) == 0);
@@ -242,10 +237,9 @@ TEST_CASE("api.v4l2-dmabuf.allocator: every plane comes from the DRM device", "[
 		CHECK(dmabufExporter(int(host.buffers()[0]->datas[0].fd)).find("videobuf2") == 0);
 	}
 	SECTION("with a render node given, vgem's card node allocates; 100 cycles leak nothing") {
-		NodeHost host;
 		auto props = deviceProps(vivid::kMultiPlanar);
 		props["api.v4l2-dmabuf.allocator"] = kVgemRender;
-		REQUIRE(host.load(kFactory, props) == 0);
+		NodeHost &host = node(props);
 		int fdsBefore = countOpenFds();
 		REQUIRE(setNv12m(host) == 0);
 		REQUIRE(host.useBuffers(4, 2, 1u << SPA_DATA_DmaBuf) == 0);
@@ -265,7 +259,7 @@ TEST_CASE("api.v4l2-dmabuf.allocator: every plane comes from the DRM device", "[
 		REQUIRE(host.waitFrames(3, 10000).size() >= 3);
 		REQUIRE(host.pause() == 0);
 		REQUIRE(!luma.empty());
-		CHECK(luma[0] == Approx(kWhiteY).margin(2));
+		CHECK(luma[0] == Approx(vivid::kWhiteY).margin(2));
 
 		int fdsStreaming = countOpenFds();
 		for (int cycle = 0; cycle < 100; cycle++) {

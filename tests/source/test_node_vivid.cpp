@@ -12,9 +12,9 @@
 
 #include "node_test_util.h"
 
-TEST_CASE("bad device paths are refused with the right errno and no fd leak", "[node][bad-input]")
+TEST_CASE_METHOD(NodeFixture, "bad device paths are refused with the right errno and no fd leak", "[node][bad-input]")
 {
-	NodeHost host;
+	NodeHost &host = newHost();
 	int before = countOpenFds();
 	SECTION("a path that does not exist") {
 		CHECK(host.load(kFactory, deviceProps("/dev/video-does-not-exist")) == -ENOENT);
@@ -31,10 +31,9 @@ TEST_CASE("bad device paths are refused with the right errno and no fd leak", "[
 	CHECK(countOpenFds() == before);
 }
 
-TEST_CASE("node properties: a camera for the desktop, named by its device object if any", "[node]")
+TEST_CASE_METHOD(NodeFixture, "node properties: a camera for the desktop, named by its device object if any", "[node]")
 {
-	NodeHost plain, named;
-	REQUIRE(plain.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
+	NodeHost &plain = node(vivid::kSinglePlanar);
 	CHECK(plain.nodeProps().at("media.class") == "Video/Source");
 	CHECK(plain.nodeProps().at("media.role") == "Camera");
 	CHECK(plain.nodeProps().at("node.driver") == "true");
@@ -44,16 +43,15 @@ TEST_CASE("node properties: a camera for the desktop, named by its device object
 	auto props = deviceProps(vivid::kSinglePlanar);
 	props["node.description"] = "Front Camera";
 	props["node.nick"] = "front";
-	REQUIRE(named.load(kFactory, props) == 0);
+	NodeHost &named = node(props);
 	CHECK(named.nodeProps().at("node.description") == "Front Camera");
 	CHECK(named.nodeProps().at("node.nick") == "front");
 }
 
-TEST_CASE("EnumFormat reflects the device: no modifier, memory planes per layout", "[node]")
+TEST_CASE_METHOD(NodeFixture, "EnumFormat reflects the device: no modifier, memory planes per layout", "[node]")
 {
-	NodeHost sp, mp;
-	REQUIRE(sp.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
-	REQUIRE(mp.load(kFactory, deviceProps(vivid::kMultiPlanar)) == 0);
+	NodeHost &sp = node(vivid::kSinglePlanar);
+	NodeHost &mp = node(vivid::kMultiPlanar);
 
 	auto planesOf = [](NodeHost &h, uint32_t spaFormat) {
 		std::set<int> planes;
@@ -76,10 +74,9 @@ TEST_CASE("EnumFormat reflects the device: no modifier, memory planes per layout
 	CHECK(planesOf(mp, SPA_VIDEO_FORMAT_I420) == std::set<int>{1, 3});
 }
 
-TEST_CASE("formats the device does not have are refused", "[node][bad-input]")
+TEST_CASE_METHOD(NodeFixture, "formats the device does not have are refused", "[node][bad-input]")
 {
-	NodeHost host;
-	REQUIRE(host.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
+	NodeHost &host = node(vivid::kSinglePlanar);
 	uint8_t buf[1024];
 	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
 
@@ -101,10 +98,9 @@ TEST_CASE("formats the device does not have are refused", "[node][bad-input]")
 	CHECK(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_YUY2, 640, 480, 0, 25)) == 0);
 }
 
-TEST_CASE("the Buffers param follows the negotiated format", "[node]")
+TEST_CASE_METHOD(NodeFixture, "the Buffers param follows the negotiated format", "[node]")
 {
-	NodeHost host;
-	REQUIRE(host.load(kFactory, deviceProps(vivid::kMultiPlanar)) == 0);
+	NodeHost &host = node(vivid::kMultiPlanar);
 	uint8_t buf[1024];
 	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
 	REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_NV12, 640, 480, 2, 25)) == 0);
@@ -147,11 +143,10 @@ TEST_CASE("the Buffers param follows the negotiated format", "[node]")
 	INFO("vivid buffer counts: default " << vals[0] << " min " << vals[1] << " max " << vals[2]);
 }
 
-TEST_CASE("MemPtr: the node maps its V4L2 buffers and frames carry the pattern", "[node][memptr]")
+TEST_CASE_METHOD(NodeFixture, "MemPtr: the node maps its V4L2 buffers and frames carry the pattern", "[node][memptr]")
 {
 	REQUIRE(vivid::setSolidPattern(vivid::kSinglePlanar, vivid::kWhite) == 0);
-	NodeHost host;
-	REQUIRE(host.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
+	NodeHost &host = node(vivid::kSinglePlanar);
 	uint8_t buf[1024];
 	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
 	REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_YUY2, 640, 480, 0, 25)) == 0);
@@ -186,14 +181,13 @@ TEST_CASE("MemPtr: the node maps its V4L2 buffers and frames carry the pattern",
 	}
 	/* 100% white in limited-range YUV is Y = 235. */
 	REQUIRE(!luma.empty());
-	CHECK(luma.back() == Approx(235).margin(2));
+	CHECK(luma.back() == Approx(vivid::kWhiteY).margin(2));
 }
 
-TEST_CASE("DmaBuf: every plane is a videobuf2 export; cycles leak no fd", "[node][dmabuf]")
+TEST_CASE_METHOD(NodeFixture, "DmaBuf: every plane is a videobuf2 export; cycles leak no fd", "[node][dmabuf]")
 {
 	REQUIRE(vivid::setSolidPattern(vivid::kMultiPlanar, vivid::kWhite) == 0);
-	NodeHost host;
-	REQUIRE(host.load(kFactory, deviceProps(vivid::kMultiPlanar)) == 0);
+	NodeHost &host = node(vivid::kMultiPlanar);
 	int fdsBefore = countOpenFds();
 	uint8_t buf[1024];
 	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
@@ -231,8 +225,8 @@ TEST_CASE("DmaBuf: every plane is a videobuf2 export; cycles leak no fd", "[node
 		CHECK(frames[0].chunks[1].size >= 640 * 240);
 	}
 	REQUIRE(means.size() == 3);
-	CHECK(means[0].first == Approx(235).margin(2));  /* Y */
-	CHECK(means[0].second == Approx(128).margin(2)); /* CbCr */
+	CHECK(means[0].first == Approx(vivid::kWhiteY).margin(2));  /* Y */
+	CHECK(means[0].second == Approx(vivid::kWhiteC).margin(2)); /* CbCr */
 
 	/* Releasing the buffers closes every exported fd. */
 	REQUIRE(host.useBuffers(0, 2, 0) == 0);
@@ -240,32 +234,27 @@ TEST_CASE("DmaBuf: every plane is a videobuf2 export; cycles leak no fd", "[node
 }
 
 /* Last, and run on its own: vivid's disconnect unregisters the instance for the rest of the boot. */
-TEST_CASE("unplug while streaming: an error event, no crash, no leaked fd", "[.][unplug]")
+TEST_CASE_METHOD(NodeFixture, "unplug while streaming: an error event, no crash, no leaked fd", "[.][unplug]")
 {
-	int fdsBefore = countOpenFds();
-	{
-		NodeHost host;
-		REQUIRE(host.load(kFactory, deviceProps(vivid::kMultiPlanar)) == 0);
-		uint8_t buf[1024];
-		struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
-		REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_NV12, 640, 480, 2, 25)) == 0);
-		REQUIRE(host.useBuffers(4, 2, 1u << SPA_DATA_DmaBuf) == 0);
-		REQUIRE(host.start() == 0);
-		REQUIRE(host.waitFrames(3, 10000).size() >= 3);
+	NodeHost &host = node(vivid::kMultiPlanar);
+	uint8_t buf[1024];
+	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_NV12, 640, 480, 2, 25)) == 0);
+	REQUIRE(host.useBuffers(4, 2, 1u << SPA_DATA_DmaBuf) == 0);
+	REQUIRE(host.start() == 0);
+	REQUIRE(host.waitFrames(3, 10000).size() >= 3);
 
-		/* vivid's "disconnect" button behaves as an unplug: ioctls answer ENODEV. */
-		REQUIRE(std::system("v4l2-ctl -d /dev/video4 -c disconnect=1") == 0);
-		auto t0 = std::chrono::steady_clock::now();
-		CHECK(host.waitErrorEvent(1000));
-		auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-			std::chrono::steady_clock::now() - t0).count();
-		INFO("error event after " << ms << " ms");
-		CHECK(ms < 1000);
+	/* vivid's "disconnect" button behaves as an unplug: ioctls answer ENODEV. */
+	REQUIRE(std::system("v4l2-ctl -d /dev/video4 -c disconnect=1") == 0);
+	auto t0 = std::chrono::steady_clock::now();
+	CHECK(host.waitErrorEvent(1000));
+	auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+		std::chrono::steady_clock::now() - t0).count();
+	INFO("error event after " << ms << " ms");
+	CHECK(ms < 1000);
 
-		/* The node refuses to start again and lets go of everything. */
-		CHECK(host.start() == -ENODEV);
-		CHECK(host.pause() == 0);
-		CHECK(host.useBuffers(0, 2, 0) == 0);
-	}
-	CHECK(countOpenFds() == fdsBefore);
+	/* The node refuses to start again and lets go of everything. */
+	CHECK(host.start() == -ENODEV);
+	CHECK(host.pause() == 0);
+	CHECK(host.useBuffers(0, 2, 0) == 0);
 }
