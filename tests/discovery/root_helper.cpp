@@ -21,11 +21,12 @@ struct Request {
 	unsigned a, b; /* mode, or uid and gid */
 };
 
-bool readAll(int fd, void *buf, size_t len)
+/* All @p len bytes at @p p through @p io (read or write), across EINTR and short counts. */
+template<typename Io, typename Byte>
+bool transferAll(Io io, int fd, Byte *p, size_t len)
 {
-	auto *p = static_cast<char *>(buf);
 	while (len > 0) {
-		ssize_t n = read(fd, p, len);
+		ssize_t n = io(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -36,19 +37,14 @@ bool readAll(int fd, void *buf, size_t len)
 	return true;
 }
 
+bool readAll(int fd, void *buf, size_t len)
+{
+	return transferAll(::read, fd, static_cast<char *>(buf), len);
+}
+
 bool writeAll(int fd, const void *buf, size_t len)
 {
-	const auto *p = static_cast<const char *>(buf);
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= static_cast<size_t>(n);
-	}
-	return true;
+	return transferAll(::write, fd, static_cast<const char *>(buf), len);
 }
 
 [[noreturn]] void serve(int in, int out)

@@ -7,7 +7,6 @@
  * multi-planar capture) and puts them back when the test ends.
  * No udevd here: the monitor uses kernel events and inotify on /dev.
  */
-#include "catch.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -16,9 +15,13 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "vivid.h"
+#include "catch.h"
+#include "fixtures.h"
 #include "monitor_host.h"
 #include "root_helper.h"
+#include "vivid.h"
+
+using testenv::FdLeakCheck;
 
 namespace {
 
@@ -52,7 +55,7 @@ int openError(const char *path)
  * - an output node that becomes accessible is probed and still not offered;
  * - the changes of other nodes never withdraw or re-emit /dev/video4.
  */
-TEST_CASE("a node the user cannot open is offered once it can be, withdrawn when it cannot",
+TEST_CASE_METHOD(FdLeakCheck, "a node the user cannot open is offered once it can be, withdrawn when it cannot",
 	  "[monitor][access]")
 {
 	REQUIRE(getenv("V4L2_DMABUF_IN_VM") != nullptr); /* changes /dev: the test VM only */

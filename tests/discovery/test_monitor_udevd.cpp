@@ -12,7 +12,6 @@
  * ("# ...") are from the start of the write to bind/unbind, which blocks
  * while vivid creates or removes its nodes.
  */
-#include "catch.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -26,7 +25,11 @@
 #include <string>
 #include <vector>
 
+#include "catch.h"
+#include "fixtures.h"
 #include "monitor_host.h"
+
+using testenv::FdLeakCheck;
 
 namespace {
 
@@ -166,7 +169,7 @@ struct HeldUdevQueue {
  *   not left over from the old one.
  * The monitor forced to kernel events must withdraw and offer too.
  */
-TEST_CASE("with udevd, hotplug comes from udev events with udev's properties", "[monitor][udevd]")
+TEST_CASE_METHOD(FdLeakCheck, "with udevd, hotplug comes from udev events with udev's properties", "[monitor][udevd]")
 {
 	const std::vector<std::string> platform = vividDevices();
 	REQUIRE(platform.size() == 1);
@@ -214,7 +217,7 @@ TEST_CASE("with udevd, hotplug comes from udev events with udev's properties", "
  *   are the removed ones, whose properties are stale;
  * - releasing the queue offers both once, with the new udev properties.
  */
-TEST_CASE("with udevd, nothing is offered from before udevd has processed it", "[monitor][udevd]")
+TEST_CASE_METHOD(FdLeakCheck, "with udevd, nothing is offered from before udevd has processed it", "[monitor][udevd]")
 {
 	const std::vector<std::string> platform = vividDevices();
 	REQUIRE(platform.size() == 1);
