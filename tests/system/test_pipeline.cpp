@@ -23,17 +23,18 @@
 #include "create_node.h"
 
 using namespace v4l2dmabuf::capture;
+using vivid::kRedCb;
+using vivid::kRedCr;
+using vivid::kRedY;
+using vivid::kTolerance;
+using vivid::kWhiteC;
+using vivid::kWhiteY;
 
 namespace {
 
 constexpr const char kSp[] = "vivid-sp";
 constexpr const char kMp[] = "vivid-mp";
 
-/* vivid's solid 100% white: limited-range BT.601 Y'CbCr as vivid produces it. */
-constexpr double kWhiteY = 235, kWhiteC = 128;
-/* vivid's solid 100% red (BT.601, limited range). */
-constexpr double kRedY = 81, kRedCb = 90, kRedCr = 240;
-constexpr double kTolerance = 3;
 
 CaptureOptions options(const char *target, const char *format, uint32_t w, uint32_t h,
 		       uint32_t fps, uint64_t frames)
