@@ -21,7 +21,7 @@
 #include "controls.h"
 #include "v4l2-dmabuf/keys.h"
 #include "fuzz_input.h"
-#include "io_mode.h"
+#include "io_plan.h"
 #include "node_pods.h"
 #include "pod_validator.h"
 

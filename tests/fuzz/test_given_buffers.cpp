@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* validateGivenBuffers() (spa/support/given_buffers.h) with a fake fd probe. */
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include <sys/mman.h>
 #include <unistd.h>

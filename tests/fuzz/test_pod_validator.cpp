@@ -7,7 +7,7 @@
  */
 #include <linux/videodev2.h>
 
-#include <catch2/catch.hpp>
+#include "catch.h"
 #include <spa/param/format.h>
 #include <spa/param/param.h>
 #include <spa/param/props.h>

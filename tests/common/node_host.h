@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <spa/buffer/buffer.h>
+#include <spa/node/io.h>
+#include <spa/node/node.h>
+#include <spa/support/plugin.h>
+
+#include <pipewire/data-loop.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+/**
+ * Hosts one node of the plugin the way PipeWire does, without a daemon:
+ * dlopen()s the built module, finds a factory through
+ * spa_handle_factory_enum, gives it PipeWire's log and a running data loop,
+ * and plays the graph's part (io areas, buffers, process()).
+ * For integration tests only.
+ */
+class NodeHost
+{
+public:
+	/** What the host saw of one frame, copied on the data loop. */
+	struct Frame {
+		uint32_t bufferId;
+		uint64_t seq;
+		int64_t pts;          /**< nanoseconds */
+		uint32_t headerFlags;
+		std::vector<struct spa_chunk> chunks;
+	};
+	/** Called on the data loop for every frame, with the buffer still held. */
+	using FrameHook = std::function<void(const Frame &, struct spa_buffer *)>;
+
+	NodeHost();
+	~NodeHost();
+
+	/**
+	 * Loads @p factory from the plugin and makes a node with @p props.
+	 * @return 0 or the factory's negative errno.
+	 */
+	int load(const char *factory, const std::map<std::string, std::string> &props);
+
+	struct spa_node *node() const { return node_; }
+
+	/** Every param of @p id on the output port (copies), optionally filtered. */
+	std::vector<std::vector<uint8_t>> portParams(uint32_t id, const struct spa_pod *filter = nullptr);
+
+	/** port_set_param(Format). */
+	int setFormat(const struct spa_pod *format);
+	/**
+	 * Allocates @p n buffer skeletons of @p datas datas each (with a header
+	 * meta), puts @p typeMask in every data's type and calls
+	 * port_use_buffers with @p flags. Sets the io areas first.
+	 */
+	int useBuffers(uint32_t n, uint32_t datas, uint32_t typeMask,
+		       uint32_t flags = SPA_NODE_BUFFERS_FLAG_ALLOC);
+	/** Fills data @p plane of buffer @p buffer before port_use_buffers. */
+	using DataFiller = std::function<void(uint32_t buffer, uint32_t plane, struct spa_data *d)>;
+	/**
+	 * Gives the node @p n buffers of @p datas datas that the host made
+	 * (no SPA_NODE_BUFFERS_FLAG_ALLOC), each data filled by @p fill.
+	 */
+	int giveBuffers(uint32_t n, uint32_t datas, const DataFiller &fill);
+	/** Buffers given last by useBuffers(). */
+	struct spa_buffer **buffers() const { return buffers_; }
+	uint32_t bufferCount() const { return nBuffers_; }
+
+	int start();
+	int pause();
+	/**
+	 * Waits up to @p timeoutMs milliseconds for @p count frames.
+	 * @return the frames seen so far (all of them, in order).
+	 */
+	std::vector<Frame> waitFrames(size_t count, int timeoutMs);
+	void setFrameHook(FrameHook hook) { hook_ = std::move(hook); }
+	/** The node's properties from its last info event (after load()). */
+	const std::map<std::string, std::string> &nodeProps() const { return nodeProps_; }
+	/** SPA_PORT_FLAG_* of the output port from its last port info event. */
+	uint64_t portFlags() const { return portFlags_; }
+	/** Waits up to @p timeoutMs ms for a SPA_NODE_EVENT_Error; true if one came. */
+	bool waitErrorEvent(int timeoutMs);
+	void clearFrames();
+
+private:
+	static int onReady(void *data, int status);
+	static void onEvent(void *data, const struct spa_event *event);
+	static void onInfo(void *data, const struct spa_node_info *info);
+	static void onPortInfo(void *data, enum spa_direction direction, uint32_t port,
+			       const struct spa_port_info *info);
+	void ready();
+
+	void *dl_ = nullptr;
+	struct spa_handle *handle_ = nullptr;
+	struct spa_node *node_ = nullptr;
+	struct pw_data_loop *dataLoop_ = nullptr;
+	struct spa_io_buffers io_ = {};
+	struct spa_buffer **buffers_ = nullptr;
+	uint32_t nBuffers_ = 0;
+	struct spa_node_callbacks callbacks_ = {};
+	struct spa_node_events events_ = {};
+	struct spa_hook listener_ = {};
+	bool listening_ = false;
+	int errorEvents_ = 0;
+	std::map<std::string, std::string> nodeProps_;
+	uint64_t portFlags_ = 0;
+
+	FrameHook hook_;
+	std::mutex mutex_;
+	std::condition_variable cond_;
+	std::vector<Frame> frames_;
+};
