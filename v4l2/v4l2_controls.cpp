@@ -287,6 +287,8 @@ int V4l2Controls::setMany(const std::vector<V4l2Control> &controls,
 int V4l2Controls::subscribe(const std::vector<V4l2Control> &controls)
 {
 	for (const V4l2Control &c : controls) {
+		if (c.readOnly())
+			continue;
 		struct v4l2_event_subscription sub = {};
 		sub.type = V4L2_EVENT_CTRL;
 		sub.id = c.id;

@@ -127,7 +127,10 @@ public:
 	 * that changes made by other programs, or by the driver itself (an
 	 * auto control, a control becoming inactive), are reported: the fd
 	 * then polls with POLLPRI. Changes written through this fd are not
-	 * reported back (no V4L2_EVENT_SUB_FL_ALLOW_FEEDBACK).
+	 * reported back (no V4L2_EVENT_SUB_FL_ALLOW_FEEDBACK). Read-only
+	 * controls are not subscribed: nobody can write them, and some change
+	 * with every frame (vivid's "Read-Only Integer 32 Bits"), which would
+	 * turn every frame into a Props update for every client.
 	 * @return 0; -ENOTTY the driver has no events; -errno.
 	 */
 	int subscribe(const std::vector<V4l2Control> &controls);
