@@ -106,7 +106,7 @@ def streaming(events, consumer_frames=None):
         return {"error": f"under {MIN_FRAMES} frames between warm-up and tail ({count} dequeued)"}
     frames = end[0] - start[0]
     loop = Counter(t for n, t in dq if start[0] <= n < end[0]).most_common(1)[0][0]
-    out = {"frames": frames, "data_loop_thread": names.get(loop, str(loop)),
+    out = {"window_frames": frames, "data_loop_thread": names.get(loop, str(loop)),
            "daemon_us": sum(ns - start[2].get(t, 0) for t, ns in end[2].items()) / 1e3 / frames,
            "data_loop_us": (end[2].get(loop, 0) - start[2].get(loop, 0)) / 1e3 / frames}
     window = calls[start[1]:end[1]]
@@ -254,8 +254,8 @@ def markdown(rows, raw):
             kind = ("instruction-counted (qemu TCG -icount shift=1,sleep=off, 1 vCPU)" if h["icount"]
                     else f"normal (qemu TCG, {g['cpus']} vCPUs)")
             lines.append(f"- {mode} figures: {kind} guest, kernel {g['kernel']}, PipeWire {g['pipewire']}; "
-                         f"{h['wall_s']} s; host load average {h['load']} (start, end), host CPUs busy "
-                         f"{h['host_busy_s']} s, of which this VM {h['vm_s']} s.")
+                         f"{h['wall_s']} s; host load average {h['load']} (start, end); the host's CPUs were "
+                         f"busy {h['host_busy_s']} s in that time, this VM's qemu {h['vm_s']} s of it.")
     lines += ["", "CPU figures are from the instruction-counted guest: its CPU times count emulated "
               "instructions (1 ns = 2 instructions), the same on an idle and a busy host. Daemon CPU = "
               "all threads of the pipewire process (schedstat), data loop = the thread that dequeued, "

@@ -65,11 +65,11 @@ class Streaming(unittest.TestCase):
 
     def test_window_ends_before_the_consumer_has_its_frames(self):
         s = report.streaming(report.parse_trace(trace(300, 400_000)), consumer_frames=200)
-        self.assertLessEqual(s["frames"], 200 - report.TAIL - report.WARMUP)
+        self.assertLessEqual(s["window_frames"], 200 - report.TAIL - report.WARMUP)
 
     def test_frames_of_other_processes_do_not_count(self):
         lines = trace(120, 400_000) + [dq(9.0 + i / 100, tid=999) for i in range(100)]
-        self.assertLessEqual(report.streaming(report.parse_trace(lines))["frames"], 120)
+        self.assertLessEqual(report.streaming(report.parse_trace(lines))["window_frames"], 120)
 
     def test_too_short(self):
         self.assertIn("error", report.streaming(report.parse_trace(trace(40, 1000))))
