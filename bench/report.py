@@ -248,14 +248,16 @@ def markdown(rows, raw):
     lines.append(f"Run {host.get('date', '?')}, commit {host.get('commit', '?')}, {host.get('machine', '?')}; "
                  f"{host.get('repeat', '?')} interleaved runs of {host.get('frames', '?')} frames per "
                  f"producer and scenario; {host.get('seconds', '?')} s in all.")
-    for mode in ("cpu", "latency"):
-        g, h = load(f"{raw}/guest.{mode}.json"), load(f"{raw}/host.{mode}.json")
-        if g and h:
+    for path in sorted(glob.glob(f"{raw}/host.*.json")):
+        h = load(path)
+        g = load(f"{raw}/guest.{h.get('mode')}.json") if h else None
+        if g and "wall_s" in h:
             kind = ("instruction-counted (qemu TCG -icount shift=1,sleep=off, 1 vCPU)" if h["icount"]
                     else f"normal (qemu TCG, {g['cpus']} vCPUs)")
-            lines.append(f"- {mode} figures: {kind} guest, kernel {g['kernel']}, PipeWire {g['pipewire']}; "
-                         f"{h['wall_s']} s; host load average {h['load']} (start, end); the host's CPUs were "
-                         f"busy {h['host_busy_s']} s in that time, this VM's qemu {h['vm_s']} s of it.")
+            lines.append(f"- {h.get('scenarios')}, {h['mode']} figures: {kind} guest, kernel {g['kernel']}, "
+                         f"PipeWire {g['pipewire']}; {h['wall_s']} s; host load average {h['load']} (start, "
+                         f"end); the host's CPUs were busy {h['host_busy_s']} s in that time, this VM's "
+                         f"qemu {h['vm_s']} s of it.")
     lines += ["", "CPU figures are from the instruction-counted guest: its CPU times count emulated "
               "instructions (1 ns = 2 instructions), the same on an idle and a busy host. Daemon CPU = "
               "all threads of the pipewire process (schedstat), data loop = the thread that dequeued, "
