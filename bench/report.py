@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The benchmark's report: bench/run-benchmark's raw files to Markdown.
 
-Usage: report.py RAW_DIR OUT_DIR   (writes OUT_DIR/results.md, results.json)
+Usage: report.py RAW_DIR OUT_DIR [EARLIER_RAW_DIR]   (writes OUT_DIR/results.md, results.json)
+EARLIER_RAW_DIR: another run's raw files, to show how far the CPU figures moved.
 
 RAW_DIR: cpu.SCEN.PROD.rN.* (instruction-counted guest: CPU runs; .trace
 holds the kernel's v4l2_dqbuf events and the sampler's readings of the
@@ -318,14 +319,39 @@ def markdown(rows, raw):
     return "\n".join(lines) + "\n"
 
 
+def repeat_table(rows, earlier_raw):
+    """Markdown lines: this run's CPU medians against those of an earlier
+    run (its raw files), and how far apart they are."""
+    earlier = {f"{s}/{p}": r for (s, p), r in build(earlier_raw).items()}
+    host = load(f"{earlier_raw}/host.json") or {}
+    guests = [load(x) or {} for x in sorted(glob.glob(f"{earlier_raw}/host.*.json"))]
+    loads = "; ".join(f"{h.get('tag')}: {h.get('load')}" for h in guests)
+    lines = ["", f"### Against the earlier run ({host.get('date', '?')}, commit {host.get('commit', '?')}, "
+             f"{host.get('seconds', '?')} s; host load average at start and end of each guest: {loads})", "",
+             "| scenario | producer | daemon µs/frame: this run | earlier | difference "
+             "| data loop: this run | earlier | difference |", "|---|---|---|---|---|---|---|---|"]
+    for (scen, p), r in rows.items():
+        e = earlier.get(f"{scen}/{p}")
+        cells = []
+        for k in ("daemon_us", "data_loop_us"):
+            a, b = med(r, k), med(e, k)
+            cells += ["–"] * 3 if a is None or b is None else [f"{a:.1f}", f"{b:.1f}", f"{(a - b) / b:+.1%}"]
+        if any(c != "–" for c in cells):
+            lines.append(f"| {scen} | {p} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: report.py RAW_DIR OUT_DIR")
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: report.py RAW_DIR OUT_DIR [EARLIER_RAW_DIR]")
     raw, out = sys.argv[1], sys.argv[2]
     rows = build(raw)
     os.makedirs(out, exist_ok=True)
+    text = markdown(rows, raw)
+    if len(sys.argv) == 4:
+        text += "\n".join(repeat_table(rows, sys.argv[3])) + "\n"
     with open(os.path.join(out, "results.md"), "w") as f:
-        f.write(markdown(rows, raw))
+        f.write(text)
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump({f"{s}/{p}": r for (s, p), r in rows.items()}, f, indent=1)
     bad = [f"{s}/{p}" for (s, p), r in rows.items() if r["runs"] and r["ok"] < r["runs"]]
