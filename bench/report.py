@@ -243,6 +243,27 @@ def targets(rows):
     return out
 
 
+def summary(rows, scen="yuyv-180p60"):
+    """The README's table: the first scenario, one line per producer."""
+    s, fl = rows.get((scen, "stock")), rows.get((scen, "floor"))
+    lines = [f"| {scen} | daemon µs/frame (min..max) | ×stock | ×floor | data loop µs/frame | syscalls/frame "
+             "| latency p50 / p99 ms | delivered/captured (latency run) |", "|---|---|---|---|---|---|---|---|"]
+    for p in PRODUCERS:
+        r = rows.get((scen, p))
+        if not r or not r["ok"]:
+            continue
+        d = r["daemon_us"]
+        ratio = lambda b: f"{d['median'] / med(b, 'daemon_us'):.2f}" if d and med(b, "daemon_us") else "–"
+        lat = r.get("latency") or {}
+        late = (f"{lat['p50']:.2f} / {lat['p99']:.2f}", f"{lat['frames']}/{lat['captured']}") \
+            if lat.get("status") == "ok" else ("–", "–")
+        sc = f"{r['syscalls']['total']:.2f}" if r.get("syscalls") else "–"
+        dl = f"{med(r, 'data_loop_us'):.0f}" if med(r, "data_loop_us") else "–"
+        lines.append(f"| {p} | {d['median']:.0f} ({d['min']:.0f}..{d['max']:.0f}) | {ratio(s)} | {ratio(fl)} "
+                     f"| {dl} | {sc} | {late[0]} | {late[1]} |")
+    return lines
+
+
 def markdown(rows, raw):
     host = load(f"{raw}/host.json") or {}
     lines = ["# Benchmark: this plugin, PipeWire's api.v4l2.source, the floor node, the raw V4L2 loop", ""]
@@ -265,6 +286,7 @@ def markdown(rows, raw):
               f"per frame the daemon dequeued from frame {WARMUP} to the consumer's last less {TAIL}; for "
               "the raw loop, its own process. Cells: median (min..max, n runs) ×ratio to the stock "
               "plugin (s) and the floor (f); µs of guest CPU per frame.", ""]
+    lines += ["### Summary", ""] + summary(rows) + ["", "(raw: no daemon; the raw loop's own process.)", ""]
     lines += ["### Daemon CPU per frame (instruction-counted guest)", "",
               "| scenario | producer | daemon µs/frame | data-loop µs/frame | consumer µs/frame "
               "| delivered/captured | gaps per run |", "|---|---|---|---|---|---|---|"]
