@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include <catch2/catch.hpp>
+#include "catch.h"
 
 #include "raw_stats.h"
 

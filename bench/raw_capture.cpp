@@ -20,7 +20,7 @@
 #include "raw_stats.h"
 #include "v4l2_buffer_queue.h"
 #include "v4l2_device.h"
-#include "../process_clock.h"
+#include "process_clock.h"
 
 using namespace v4l2dmabuf;
 using namespace v4l2dmabuf::bench;
