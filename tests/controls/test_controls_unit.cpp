@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "controls.h"
+#include "synthetic_control.h"
 #include "v4l2-dmabuf/keys.h"
 
 using namespace v4l2dmabuf;
@@ -28,20 +29,7 @@ namespace {
 /* vivid's private "Boolean" control id. */
 constexpr uint32_t kVividBoolean = 0x0098f901;
 
-V4l2Control control(uint32_t id, uint32_t type, const char *name, int64_t min, int64_t max,
-		    int64_t step, int64_t def, uint32_t flags = 0)
-{
-	V4l2Control c;
-	c.id = id;
-	c.type = type;
-	c.name = name;
-	c.min = min;
-	c.max = max;
-	c.step = step;
-	c.def = def;
-	c.flags = flags;
-	return c;
-}
+using testenv::control;
 
 /* The choice under SPA_PROP_INFO_type, with its values as int64. */
 struct Choice {

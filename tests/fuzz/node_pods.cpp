@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "node_pods.h"
+#include "synthetic_control.h"
 
 #include <cstring>
 
@@ -106,20 +107,7 @@ V4l2Format planeFormat(const FormatInfo &info, uint32_t w, uint32_t h)
 	return f;
 }
 
-V4l2Control control(uint32_t id, uint32_t type, const char *name, int64_t min, int64_t max,
-		    int64_t step, int64_t def, uint32_t flags = 0)
-{
-	V4l2Control c;
-	c.id = id;
-	c.type = type;
-	c.name = name;
-	c.min = min;
-	c.max = max;
-	c.step = step;
-	c.def = def;
-	c.flags = flags;
-	return c;
-}
+using testenv::control;
 
 /* Lvalues for SPA_POD_Rectangle/SPA_POD_Fraction, which take pointers; each
  * call gets its own slot (a builder call reads them before returning). */
