@@ -14,7 +14,7 @@ using Handle = ObjectHandle<V4l2DeviceObject, kDeviceInterface, &V4l2DeviceObjec
 const struct spa_dict_item kInfoItems[] = {
 	{SPA_KEY_FACTORY_AUTHOR, "pipewire-v4l2-dmabuf maintainers"},
 	{SPA_KEY_FACTORY_DESCRIPTION,
-	 "V4L2 capture device: one api.v4l2-dmabuf.source node (single- and multi-planar)"},
+	 "V4L2 capture device: one v4l2-dmabuf.source node (single- and multi-planar)"},
 	{SPA_KEY_FACTORY_USAGE, SPA_KEY_API_V4L2_PATH "=<device node>"},
 };
 const struct spa_dict kInfo = SPA_DICT_INIT_ARRAY(kInfoItems);

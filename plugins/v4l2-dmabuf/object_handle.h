@@ -15,6 +15,7 @@
 #include <spa/support/plugin.h>
 #include <spa/utils/string.h>
 
+#include "property_list.h"
 #include "spa_log_sink.h"
 
 namespace v4l2dmabuf {
@@ -62,8 +63,12 @@ struct ObjectHandle {
 		h->handle.version = SPA_VERSION_HANDLE;
 		h->handle.get_interface = getInterface;
 		h->handle.clear = clear;
-		initLogTopic(static_cast<struct spa_log *>(
-			spa_support_find(support, nSupport, SPA_TYPE_INTERFACE_Log)));
+		auto *log = static_cast<struct spa_log *>(
+			spa_support_find(support, nSupport, SPA_TYPE_INTERFACE_Log));
+		initLogTopic(log);
+		for (const auto &[retired, current] : retiredKeys(info))
+			spaLogSink(log)(LogLevel::Warn,
+					retired + " is ignored: the key is " + current + " since 0.2");
 		int ret = h->object.init(info, support, nSupport);
 		if (ret < 0)
 			h->~ObjectHandle(); /* the host frees the memory without calling clear() */

@@ -36,8 +36,8 @@ using UdevEnumeratePtr = std::unique_ptr<struct udev_enumerate, UdevUnref>;
 using UdevDevicePtr = std::unique_ptr<struct udev_device, UdevUnref>;
 
 /**
- * `api.v4l2-dmabuf.enum.udev`: a spa_device that emits one
- * `api.v4l2-dmabuf.device` object per video4linux node that can capture
+ * `v4l2-dmabuf.enum.udev`: a spa_device that emits one
+ * `v4l2-dmabuf.device` object per video4linux node that can capture
  * video (single- or multi-planar), with object id N of /dev/videoN.
  *
  * - Start: libudev enumeration of the "video4linux" subsystem (reads sysfs;
@@ -46,7 +46,7 @@ using UdevDevicePtr = std::unique_ptr<struct udev_device, UdevUnref>;
  *   applied its rules: ID_* properties and permissions ready) when udevd
  *   runs (/run/udev/control exists), else "kernel" (raw uevents, which need
  *   no udevd: containers, the test VM). Property
- *   `api.v4l2-dmabuf.udev.events = udev | kernel` forces one.
+ *   `v4l2-dmabuf.udev.events = udev | kernel` forces one.
  * - Access: inotify on /dev (IN_ATTRIB): a node the user cannot open is not
  *   offered, and is once a permission or ACL change makes it accessible; an
  *   offered node that becomes inaccessible is withdrawn. An IN_ATTRIB only
@@ -73,7 +73,7 @@ public:
 
 	/**
 	 * @return 0; -EINVAL without a main loop or with a bad
-	 * `api.v4l2-dmabuf.udev.events`.
+	 * `v4l2-dmabuf.udev.events`.
 	 */
 	int init(const struct spa_dict *info, const struct spa_support *support, uint32_t nSupport);
 

@@ -87,7 +87,7 @@ int V4l2DeviceObject::addListener(struct spa_hook *listener, const struct spa_de
 	/* Opt-in: a second node with libv4l2's emulated formats, when it has any. */
 	bool convert = wantsConvert(given_) && libv4l2Converts(path_, v4l2.logSink());
 	if (wantsConvert(given_) && !convert)
-		spa_log_info(log_, "%s: api.v4l2-dmabuf.convert: libv4l2 emulates no format for it, "
+		spa_log_info(log_, "%s: v4l2-dmabuf.convert: libv4l2 emulates no format for it, "
 			     "no converting node", path_.c_str());
 
 	struct spa_hook_list save;

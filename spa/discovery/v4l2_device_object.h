@@ -14,11 +14,11 @@
 namespace v4l2dmabuf {
 
 /**
- * `api.v4l2-dmabuf.device`: one V4L2 capture node as a spa_device. When a
+ * `v4l2-dmabuf.device`: one V4L2 capture node as a spa_device. When a
  * listener is added it opens the node (V4l2Device, which checks it can
  * capture), emits the device info (Video/Device, the discovery properties it
  * was created with, QUERYCAP's api.v4l2.cap.*) and one node object, id 0,
- * for factory `api.v4l2-dmabuf.source` (Video/Source, media.role Camera,
+ * for factory `v4l2-dmabuf.source` (Video/Source, media.role Camera,
  * node.name "v4l2_input.<device name>"), then closes the node again: the
  * source node opens it itself. device.id is the host's to add (WirePlumber
  * sets it to the device's global id).

@@ -173,6 +173,7 @@ PropertyList enumObjectProperties(const UdevNodeInfo &node, const V4l2Capability
 	props.set(SPA_KEY_DEVICE_API, "v4l2");
 	props.set(SPA_KEY_MEDIA_CLASS, "Video/Device");
 	props.set(SPA_KEY_FACTORY_NAME, V4L2_DMABUF_FACTORY_DEVICE);
+	props.set(SPA_KEY_LIBRARY_NAME, V4L2_DMABUF_LIBRARY_NAME);
 	props.set(SPA_KEY_OBJECT_PATH, "v4l2:" + node.devnode);
 	props.set(SPA_KEY_API_V4L2_PATH, node.devnode);
 	props.set(kKeyDeviceDevids, std::to_string(node.devnum));
@@ -232,6 +233,7 @@ PropertyList deviceInfoProperties(const PropertyList &given, const std::string &
 	props.set(SPA_KEY_DEVICE_API, "v4l2");
 	props.set(SPA_KEY_MEDIA_CLASS, "Video/Device");
 	props.set(SPA_KEY_FACTORY_NAME, V4L2_DMABUF_FACTORY_DEVICE);
+	props.set(SPA_KEY_LIBRARY_NAME, V4L2_DMABUF_LIBRARY_NAME);
 	props.set(SPA_KEY_API_V4L2_PATH, path);
 	for (const char *key : kPassed)
 		if (const std::string *v = given.get(key))
@@ -268,6 +270,7 @@ PropertyList sourceObjectProperties(const PropertyList &device)
 			props.set(key, value);
 	}
 	props.set(SPA_KEY_FACTORY_NAME, V4L2_DMABUF_FACTORY_SOURCE);
+	props.set(SPA_KEY_LIBRARY_NAME, V4L2_DMABUF_LIBRARY_NAME);
 	props.set(SPA_KEY_MEDIA_CLASS, "Video/Source");
 	props.set(SPA_KEY_MEDIA_ROLE, "Camera");
 

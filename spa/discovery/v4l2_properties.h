@@ -2,8 +2,8 @@
 #pragma once
 
 /*
- * The properties of the discovery objects (api.v4l2-dmabuf.enum.udev ->
- * api.v4l2-dmabuf.device -> api.v4l2-dmabuf.source), as pure functions of
+ * The properties of the discovery objects (v4l2-dmabuf.enum.udev ->
+ * v4l2-dmabuf.device -> v4l2-dmabuf.source), as pure functions of
  * what udev/sysfs and VIDIOC_QUERYCAP said: no udev, no ioctl, no SPA loop,
  * so they are unit-tested without a device. Keys are those of
  * spa/monitor/device.h and spa/utils/keys.h (PipeWire 0.3.65), which
@@ -72,14 +72,14 @@ enum class ProbeVerdict {
 ProbeVerdict probeVerdict(int openResult);
 
 /**
- * Properties of the object api.v4l2-dmabuf.enum.udev emits for a capture
- * node (factory api.v4l2-dmabuf.device): udev's ID_* values where udevd ran,
+ * Properties of the object v4l2-dmabuf.enum.udev emits for a capture
+ * node (factory v4l2-dmabuf.device): udev's ID_* values where udevd ran,
  * sysfs and QUERYCAP (@p caps) values where not.
  */
 PropertyList enumObjectProperties(const UdevNodeInfo &node, const V4l2Capability &caps);
 
 /**
- * Properties of api.v4l2-dmabuf.device's info for @p path: the discovery
+ * Properties of v4l2-dmabuf.device's info for @p path: the discovery
  * properties it was given (@p given, ids re-formatted), plus the QUERYCAP
  * ones of @p caps (which win).
  */
@@ -87,24 +87,24 @@ PropertyList deviceInfoProperties(const PropertyList &given, const std::string &
 				  const V4l2Capability &caps);
 
 /**
- * Properties of the node object api.v4l2-dmabuf.device emits (factory
- * api.v4l2-dmabuf.source): @p device's properties but the device-only ones,
+ * Properties of the node object v4l2-dmabuf.device emits (factory
+ * v4l2-dmabuf.source): @p device's properties but the device-only ones,
  * media.class Video/Source, media.role Camera, node.name "v4l2_input.<name>",
  * node.description, node.nick.
  */
 PropertyList sourceObjectProperties(const PropertyList &device);
 
 /**
- * Properties of the second node object api.v4l2-dmabuf.device emits when
+ * Properties of the second node object v4l2-dmabuf.device emits when
  * asked to (wantsConvert()): @p source (of sourceObjectProperties()) with
- * api.v4l2-dmabuf.io-mode = convert, node.name with a ".convert" suffix and
+ * v4l2-dmabuf.io-mode = convert, node.name with a ".convert" suffix and
  * a description that says the frames are converted in software.
  */
 PropertyList convertObjectProperties(const PropertyList &source);
 
 /**
  * True when the device's properties opt in to a converting node
- * (`api.v4l2-dmabuf.convert = true`, e.g. from a WirePlumber rule).
+ * (`v4l2-dmabuf.convert = true`, e.g. from a WirePlumber rule).
  */
 bool wantsConvert(const PropertyList &given);
 

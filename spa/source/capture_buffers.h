@@ -17,7 +17,7 @@ namespace v4l2dmabuf {
 
 /**
  * Makes one linear DMA-BUF for a plane of @p sizeimage bytes with rows of
- * @p bytesperline bytes (the DRM allocator behind api.v4l2-dmabuf.allocator).
+ * @p bytesperline bytes (the DRM allocator behind v4l2-dmabuf.allocator).
  * @return 0 with @p fd and @p size (bytes) set, or a negative errno.
  */
 using PlaneAllocator = std::function<int(uint32_t bytesperline, uint32_t sizeimage, UniqueFd *fd,

@@ -9,7 +9,7 @@ namespace v4l2dmabuf {
 
 /**
  * How the V4L2 queue gets its memory: the node property
- * `api.v4l2-dmabuf.io-mode`, named as GStreamer's v4l2src io-mode is.
+ * `v4l2-dmabuf.io-mode`, named as GStreamer's v4l2src io-mode is.
  *
  * | mode          | V4L2 memory | who allocates         | consumers get        | port CAN_ALLOC |
  * |---------------|-------------|-----------------------|----------------------|----------------|
@@ -41,7 +41,7 @@ bool parseIoMode(const char *name, IoMode *mode);
 
 /** What the node knows of the device and its settings when it decides. */
 struct IoCapabilities {
-	bool haveAllocator = false; /**< api.v4l2-dmabuf.allocator opened */
+	bool haveAllocator = false; /**< v4l2-dmabuf.allocator opened */
 	bool canMmap = false;       /**< V4L2_BUF_CAP_SUPPORTS_MMAP (or a driver before the bits) */
 	bool canExport = false;     /**< MMAP buffers of a videobuf2 driver, reached directly (EXPBUF) */
 	bool canUserPtr = false;    /**< V4L2_BUF_CAP_SUPPORTS_USERPTR */
@@ -80,7 +80,7 @@ struct IoPlan {
 	 * allocator). Buffers a host gives are imported whatever the mode.
 	 */
 	V4l2Memory memory = V4l2Memory::Mmap;
-	/** Planes come from api.v4l2-dmabuf.allocator (dmabuf-import with an allocator). */
+	/** Planes come from v4l2-dmabuf.allocator (dmabuf-import with an allocator). */
 	bool useAllocator = false;
 	/** io-mode convert: libv4l2's converted frames are copied to the consumer. */
 	bool convert = false;

@@ -109,7 +109,7 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 		spa_log_warn(log_, "%s: no format this plugin knows", path);
 
 	const V4l2Capability &caps = device_.capability();
-	/* A device object (api.v4l2-dmabuf.device) names the node for the
+	/* A device object (v4l2-dmabuf.device) names the node for the
 	 * desktop; the card name is only the fallback. */
 	const char *description = spa_dict_lookup(info, "node.description");
 	const char *nick = spa_dict_lookup(info, "node.nick");

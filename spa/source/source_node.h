@@ -28,7 +28,7 @@
 namespace v4l2dmabuf {
 
 /**
- * The `api.v4l2-dmabuf.source` node: one V4L2 capture device as a SPA node
+ * The `v4l2-dmabuf.source` node: one V4L2 capture device as a SPA node
  * with one output port, driving the graph from the device's frames.
  *
  * Construction opens nothing; init() reads the factory properties
@@ -140,7 +140,7 @@ private:
 	V4l2BufferCounts queueCounts_; /* probed at the last format: counts and V4L2_BUF_CAP_* */
 	IoPlan plan_;                  /* the I/O method, resolved by replan() alone */
 
-	/* I/O method: api.v4l2-dmabuf.io-mode and api.v4l2-dmabuf.allocator. */
+	/* I/O method: v4l2-dmabuf.io-mode and v4l2-dmabuf.allocator. */
 	IoMode ioMode_ = IoMode::Auto;
 	bool convert_ = false; /* io-mode convert: opened through libv4l2, fixed at init */
 	std::string allocatorPath_;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* SourceNode: api.v4l2-dmabuf.allocator, planes from a DRM device. */
+/* SourceNode: v4l2-dmabuf.allocator, planes from a DRM device. */
 #include "source_node.h"
 
 #include <memory>

@@ -3,7 +3,10 @@
 
 #include <spa/utils/keys.h>
 
+#include <v4l2-dmabuf/keys.h>
+
 #include <cstdio>
+#include <cstring>
 
 namespace v4l2dmabuf {
 
@@ -56,6 +59,21 @@ void setCapabilityProperties(PropertyList *props, const V4l2Capability &caps)
 	props->set(SPA_KEY_API_V4L2_CAP_VERSION, formatKernelVersion(caps.version));
 	props->set(SPA_KEY_API_V4L2_CAP_CAPABILITIES, formatCapabilityMask(caps.capabilities));
 	props->set(SPA_KEY_API_V4L2_CAP_DEVICE_CAPS, formatCapabilityMask(caps.deviceCaps));
+}
+
+std::vector<std::pair<std::string, std::string>> retiredKeys(const struct spa_dict *info)
+{
+	static constexpr char kPrefix[] = V4L2_DMABUF_RETIRED_PREFIX;
+	static constexpr size_t kApi = sizeof("api.") - 1;
+	std::vector<std::pair<std::string, std::string>> found;
+	if (!info)
+		return found;
+	const struct spa_dict_item *item;
+	spa_dict_for_each(item, info) {
+		if (item->key && std::strncmp(item->key, kPrefix, sizeof(kPrefix) - 1) == 0)
+			found.emplace_back(item->key, item->key + kApi);
+	}
+	return found;
 }
 
 } /* namespace v4l2dmabuf */

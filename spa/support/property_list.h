@@ -52,6 +52,14 @@ private:
 	struct spa_dict dict_;
 };
 
+/**
+ * The keys of @p info (may be null) that carry the retired prefix
+ * V4L2_DMABUF_RETIRED_PREFIX of include/v4l2-dmabuf/keys.h, each paired
+ * with the key that replaced it (the same name without `api.`). The plugin
+ * ignores them; callers log one warning each.
+ */
+std::vector<std::pair<std::string, std::string>> retiredKeys(const struct spa_dict *info);
+
 /** KERNEL_VERSION() as "major.minor.patch" (api.v4l2.cap.version). */
 std::string formatKernelVersion(uint32_t version);
 

@@ -11,7 +11,7 @@
 namespace testenv {
 
 /** The factory of the source node. */
-inline constexpr const char kFactory[] = "api.v4l2-dmabuf.source";
+inline constexpr const char kFactory[] = "v4l2-dmabuf.source";
 
 /** A source node's properties for V4L2 capture node @p path. */
 inline std::map<std::string, std::string> deviceProps(const char *path)

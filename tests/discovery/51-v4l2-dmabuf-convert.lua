@@ -2,5 +2,5 @@
 -- rule a user writes to opt one camera in to a converting node.
 table.insert(v4l2_dmabuf_monitor.rules, {
   matches = { { { "api.v4l2.path", "equals", "/dev/video0" } } },
-  apply_properties = { ["api.v4l2-dmabuf.convert"] = true },
+  apply_properties = { ["v4l2-dmabuf.convert"] = true },
 })

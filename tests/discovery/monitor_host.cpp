@@ -72,7 +72,7 @@ MonitorHost::~MonitorHost()
 int MonitorHost::start(const Props &info)
 {
 	const struct spa_handle_factory *factory = nullptr;
-	int err = findPluginFactory(V4L2_DMABUF_PLUGIN_PATH, "api.v4l2-dmabuf.enum.udev", &dl_, &factory);
+	int err = findPluginFactory(V4L2_DMABUF_PLUGIN_PATH, "v4l2-dmabuf.enum.udev", &dl_, &factory);
 	if (err < 0)
 		return err;
 

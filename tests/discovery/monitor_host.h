@@ -34,7 +34,7 @@ private:
 };
 
 /**
- * Hosts `api.v4l2-dmabuf.enum.udev` as WirePlumber does, without a daemon:
+ * Hosts `v4l2-dmabuf.enum.udev` as WirePlumber does, without a daemon:
  * dlopen()s the built module, makes the factory's handle with a main loop
  * and a log, and records every object_info the monitor emits (with its time)
  * and every line it logs. For integration tests only.

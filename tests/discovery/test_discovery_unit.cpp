@@ -115,7 +115,9 @@ TEST_CASE("the offer decision follows V4l2Device::open()", "[discovery][unit]")
 TEST_CASE("enumerated object from udevd's properties", "[discovery][unit]")
 {
 	PropertyList p = enumObjectProperties(udevdNode(), uvcCaps());
-	CHECK(value(p, "factory.name") == "api.v4l2-dmabuf.device");
+	CHECK(value(p, "factory.name") == "v4l2-dmabuf.device");
+	// Found through library.name: no context.spa-libs entry needed.
+	CHECK(value(p, "library.name") == "v4l2-dmabuf/libspa-v4l2-dmabuf");
 	CHECK(value(p, "device.api") == "v4l2");
 	CHECK(value(p, "device.enum.api") == "udev");
 	CHECK(value(p, "media.class") == "Video/Device");
@@ -175,10 +177,12 @@ TEST_CASE("device info and its source node", "[discovery][unit]")
 	CHECK(value(d, "device.vendor.id") == "0x046d"); /* 0.3.65 would say 0x046 */
 	CHECK(value(d, "device.product.id") == "0x0825");
 	CHECK(value(d, "media.class") == "Video/Device");
+	CHECK(value(d, "library.name") == "v4l2-dmabuf/libspa-v4l2-dmabuf");
 	CHECK(value(d, "api.v4l2.cap.device-caps") == "0x04200001");
 
 	PropertyList s = sourceObjectProperties(d);
-	CHECK(value(s, "factory.name") == "api.v4l2-dmabuf.source");
+	CHECK(value(s, "factory.name") == "v4l2-dmabuf.source");
+	CHECK(value(s, "library.name") == "v4l2-dmabuf/libspa-v4l2-dmabuf");
 	CHECK(value(s, "media.class") == "Video/Source");
 	CHECK(value(s, "media.role") == "Camera");
 	CHECK(value(s, "api.v4l2.path") == "/dev/video2");
@@ -202,20 +206,36 @@ TEST_CASE("the opt-in converting node is named and described apart", "[propertie
 	PropertyList given;
 	given.set("api.v4l2.path", "/dev/video9");
 	CHECK_FALSE(wantsConvert(given));
-	given.set("api.v4l2-dmabuf.convert", "true");
+	given.set("v4l2-dmabuf.convert", "true");
 	CHECK(wantsConvert(given));
 
 	PropertyList d = deviceInfoProperties(given, "/dev/video9", uvcCaps());
 	PropertyList s = sourceObjectProperties(d);
 	/* The opt-in is the device's: the zero-copy node does not carry it. */
-	CHECK(value(s, "api.v4l2-dmabuf.convert") == "<absent>");
-	CHECK(value(s, "api.v4l2-dmabuf.io-mode") == "<absent>");
+	CHECK(value(s, "v4l2-dmabuf.convert") == "<absent>");
+	CHECK(value(s, "v4l2-dmabuf.io-mode") == "<absent>");
 
 	PropertyList c = convertObjectProperties(s);
-	CHECK(value(c, "api.v4l2-dmabuf.io-mode") == "convert");
+	CHECK(value(c, "v4l2-dmabuf.io-mode") == "convert");
 	CHECK(value(c, "node.name") == "v4l2_input.video9.convert");
 	/* sourceObjectProperties() turns the card's colons into spaces */
 	CHECK(value(c, "node.description") == "HD Webcam  HD Webcam (libv4l2 conversion)");
 	CHECK(value(c, "media.class") == "Video/Source");
 	CHECK(value(c, "api.v4l2.path") == "/dev/video9");
+}
+
+TEST_CASE("keys with the retired api.v4l2-dmabuf. prefix are found with their new names", "[discovery][unit]")
+{
+	const struct spa_dict_item items[] = {
+		SPA_DICT_ITEM_INIT("api.v4l2-dmabuf.io-mode", "mmap"),
+		SPA_DICT_ITEM_INIT("api.v4l2.path", "/dev/video0"),
+		SPA_DICT_ITEM_INIT("v4l2-dmabuf.allocator", "/dev/dri/renderD128"),
+		SPA_DICT_ITEM_INIT("api.v4l2-dmabuf.convert", "true"),
+	};
+	const struct spa_dict dict = SPA_DICT_INIT_ARRAY(items);
+	auto found = retiredKeys(&dict);
+	REQUIRE(found.size() == 2);
+	CHECK(found[0] == std::make_pair(std::string("api.v4l2-dmabuf.io-mode"), std::string("v4l2-dmabuf.io-mode")));
+	CHECK(found[1] == std::make_pair(std::string("api.v4l2-dmabuf.convert"), std::string("v4l2-dmabuf.convert")));
+	CHECK(retiredKeys(nullptr).empty());
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * api.v4l2-dmabuf.enum.udev follows access changes, in the test VM as an
+ * v4l2-dmabuf.enum.udev follows access changes, in the test VM as an
  * unprivileged user (uid/gid 65534, no groups): a root helper forked before
  * the privileges are dropped changes the modes and owners of vivid's nodes
  * (/dev/video0 single-planar capture, /dev/video1 its output, /dev/video4
@@ -96,7 +96,7 @@ TEST_CASE_METHOD(FdLeakCheck, "a node the user cannot open is offered once it ca
 	       millis(t0, monitor.eventsFor(kCapture).back().time));
 	const MonitorHost::Props offered = monitor.objects().at(kCapture);
 	CHECK(offered.at("api.v4l2.path") == vivid::kSinglePlanar);
-	CHECK(offered.at("factory.name") == "api.v4l2-dmabuf.device");
+	CHECK(offered.at("factory.name") == "v4l2-dmabuf.device");
 	CHECK(offered.at("api.v4l2.cap.driver") == "vivid");
 	CHECK(monitor.eventsFor(kOutput).empty());
 

@@ -21,7 +21,7 @@ namespace {
 
 std::map<std::string, std::string> convertProps(const char *path)
 {
-	return {{"api.v4l2.path", path}, {"api.v4l2-dmabuf.io-mode", "convert"}};
+	return {{"api.v4l2.path", path}, {"v4l2-dmabuf.io-mode", "convert"}};
 }
 
 /* The SPA video formats of every EnumFormat entry. */
@@ -118,7 +118,7 @@ TEST_CASE_METHOD(NodeFixture, "convert offers only libv4l2's emulated formats, a
 	/* SRGGB8 is the raw sensor's; libv4lconvert adds RGB24, BGR24, YUV420, YVU420. */
 	CHECK(offeredFormats(host) == std::set<uint32_t>{SPA_VIDEO_FORMAT_RGB, SPA_VIDEO_FORMAT_BGR,
 							 SPA_VIDEO_FORMAT_I420, SPA_VIDEO_FORMAT_YV12});
-	CHECK(host.nodeProps().at("api.v4l2-dmabuf.conversion") == "libv4l2");
+	CHECK(host.nodeProps().at("v4l2-dmabuf.conversion") == "libv4l2");
 	CHECK(host.nodeProps().at("node.description").find("(libv4l2 conversion)") != std::string::npos);
 	/* PipeWire must give the node shared memory: the port does not allocate. */
 	CHECK((host.portFlags() & SPA_PORT_FLAG_CAN_ALLOC_BUFFERS) == 0);
@@ -198,7 +198,7 @@ TEST_CASE_METHOD(NodeFixture, "the zero-copy node of the same device never goes 
 	NodeHost &host = node(vivid::kSinglePlanar);
 	std::set<uint32_t> formats = offeredFormats(host);
 	CHECK(formats.count(SPA_VIDEO_FORMAT_YUY2) == 1); /* vivid's own, hidden from libv4l2 */
-	CHECK(host.nodeProps().count("api.v4l2-dmabuf.conversion") == 0);
+	CHECK(host.nodeProps().count("v4l2-dmabuf.conversion") == 0);
 	CHECK((host.portFlags() & SPA_PORT_FLAG_CAN_ALLOC_BUFFERS) != 0);
 	uint8_t buf[1024];
 	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));

@@ -216,16 +216,16 @@ TEST_CASE_METHOD(NodeFixture, "bad given buffers are refused when given, and the
 	CHECK(countOpenFds() == fdsBefore);
 }
 
-TEST_CASE_METHOD(NodeFixture, "api.v4l2-dmabuf.allocator: every plane comes from the DRM device", "[node][import][allocator]")
+TEST_CASE_METHOD(NodeFixture, "v4l2-dmabuf.allocator: every plane comes from the DRM device", "[node][import][allocator]")
 {
 	REQUIRE(vivid::setSolidPattern(vivid::kMultiPlanar, vivid::kWhite) == 0);
 
 	SECTION("bad allocator paths are refused at creation") {
 		NodeHost &a = newHost(), &b = newHost();
 		auto props = deviceProps(vivid::kMultiPlanar);
-		props["api.v4l2-dmabuf.allocator"] = "/dev/dri/does-not-exist";
+		props["v4l2-dmabuf.allocator"] = "/dev/dri/does-not-exist";
 		CHECK(a.load(kFactory, props) == -ENOENT);
-		props["api.v4l2-dmabuf.allocator"] = "/dev/null";
+		props["v4l2-dmabuf.allocator"] = "/dev/null";
 		CHECK(b.load(kFactory, props) == -ENODEV);
 	}
 	SECTION("a bad allocator set at run time is refused and the node keeps exporting") {
@@ -238,7 +238,7 @@ TEST_CASE_METHOD(NodeFixture, "api.v4l2-dmabuf.allocator: every plane comes from
 	}
 	SECTION("with a render node given, vgem's card node allocates; 100 cycles leak nothing") {
 		auto props = deviceProps(vivid::kMultiPlanar);
-		props["api.v4l2-dmabuf.allocator"] = kVgemRender;
+		props["v4l2-dmabuf.allocator"] = kVgemRender;
 		NodeHost &host = node(props);
 		int fdsBefore = countOpenFds();
 		REQUIRE(setNv12m(host) == 0);

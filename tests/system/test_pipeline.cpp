@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The main job end to end, in the test VM: vivid -> api.v4l2-dmabuf.source in
+ * The main job end to end, in the test VM: vivid -> v4l2-dmabuf.source in
  * a real PipeWire 0.3.65 daemon -> WirePlumber's link -> a client.
  * Run inside tests/vm/guest-session with the nodes
  *   vivid-sp  (/dev/video0, vivid's single-planar instance)
@@ -230,21 +230,21 @@ TEST_CASE("bad input through the daemon: clear errors, no crash, no leaked fd", 
 	REQUIRE(fdsBefore > 0);
 
 	SECTION("a node for a path that does not exist is refused with its reason") {
-		CreateNodeResult r = createNode({{"factory.name", "api.v4l2-dmabuf.source"},
+		CreateNodeResult r = createNode({{"factory.name", "v4l2-dmabuf.source"},
 						 {"api.v4l2.path", "/dev/video-does-not-exist"}});
 		INFO(r.message);
 		CHECK_FALSE(r.created);
 		CHECK(r.res == -ENOENT);
 	}
 	SECTION("a node for vivid's output node is refused") {
-		CreateNodeResult r = createNode({{"factory.name", "api.v4l2-dmabuf.source"},
+		CreateNodeResult r = createNode({{"factory.name", "v4l2-dmabuf.source"},
 						 {"api.v4l2.path", "/dev/video1"}});
 		INFO(r.message);
 		CHECK_FALSE(r.created);
 		CHECK(r.res == -ENODEV);
 	}
 	SECTION("the same request with a real capture node succeeds") {
-		CreateNodeResult r = createNode({{"factory.name", "api.v4l2-dmabuf.source"},
+		CreateNodeResult r = createNode({{"factory.name", "v4l2-dmabuf.source"},
 						 {"node.name", "vivid-sp-again"},
 						 {"api.v4l2.path", "/dev/video0"}});
 		INFO(r.message);

@@ -27,7 +27,7 @@ struct CaptureOptions {
 	bool verbose = false;      /**< log negotiation and buffers to stderr */
 	/**
 	 * Set on the target node's Props before connecting (empty: leave as
-	 * is): its api.v4l2-dmabuf.io-mode and api.v4l2-dmabuf.allocator.
+	 * is): its v4l2-dmabuf.io-mode and v4l2-dmabuf.allocator.
 	 * Needs a target; a node that refuses fails the session.
 	 */
 	std::string ioMode;
