@@ -18,11 +18,11 @@
 /* --- Factories (spa_handle_factory.name) --- */
 
 /** The source node: one V4L2 capture node as a Video/Source (in PipeWire). */
-#define V4L2_DMABUF_FACTORY_SOURCE "api.v4l2-dmabuf.source"
+#define V4L2_DMABUF_FACTORY_SOURCE "v4l2-dmabuf.source"
 /** One device object, which offers one source node (in WirePlumber). */
-#define V4L2_DMABUF_FACTORY_DEVICE "api.v4l2-dmabuf.device"
+#define V4L2_DMABUF_FACTORY_DEVICE "v4l2-dmabuf.device"
 /** The udev monitor: one device object per capture node (in WirePlumber). */
-#define V4L2_DMABUF_FACTORY_UDEV "api.v4l2-dmabuf.enum.udev"
+#define V4L2_DMABUF_FACTORY_UDEV "v4l2-dmabuf.enum.udev"
 
 /* --- Properties (spa_dict keys) --- */
 
@@ -30,17 +30,17 @@
  * Node: the I/O method, `auto`, `dmabuf`, `mmap`, `dmabuf-import`,
  * `userptr`, or `convert` (at creation only). See spa/source/io_plan.h.
  */
-#define V4L2_DMABUF_KEY_IO_MODE "api.v4l2-dmabuf.io-mode"
+#define V4L2_DMABUF_KEY_IO_MODE "v4l2-dmabuf.io-mode"
 /** Node: DRM device or dma-heap to allocate imported planes from ("" for none). */
-#define V4L2_DMABUF_KEY_ALLOCATOR "api.v4l2-dmabuf.allocator"
+#define V4L2_DMABUF_KEY_ALLOCATOR "v4l2-dmabuf.allocator"
 /** Device: `true` also offers a libv4l2 converting node. */
-#define V4L2_DMABUF_KEY_CONVERT "api.v4l2-dmabuf.convert"
+#define V4L2_DMABUF_KEY_CONVERT "v4l2-dmabuf.convert"
 /** Node info: `libv4l2` on a converting node, so nobody takes it for a zero-copy one. */
-#define V4L2_DMABUF_KEY_CONVERSION "api.v4l2-dmabuf.conversion"
+#define V4L2_DMABUF_KEY_CONVERSION "v4l2-dmabuf.conversion"
 /** Node info: `true` on a multi-planar (_MPLANE) queue. */
-#define V4L2_DMABUF_KEY_MULTIPLANAR "api.v4l2-dmabuf.multiplanar"
+#define V4L2_DMABUF_KEY_MULTIPLANAR "v4l2-dmabuf.multiplanar"
 /** Monitor: `udev` or `kernel`, whose hotplug events to follow (default: udev's when udevd runs). */
-#define V4L2_DMABUF_KEY_UDEV_EVENTS "api.v4l2-dmabuf.udev.events"
+#define V4L2_DMABUF_KEY_UDEV_EVENTS "v4l2-dmabuf.udev.events"
 
 /** Ends the description of a node in io-mode convert. */
 #define V4L2_DMABUF_CONVERT_DESCRIPTION_SUFFIX " (libv4l2 conversion)"
