@@ -4,8 +4,8 @@
 -- ~/.config/wireplumber/main.lua.d/51-*.lua) can change its settings.
 v4l2_dmabuf_monitor = {
   enabled = true,
-  -- Properties of the api.v4l2-dmabuf.enum.udev object, e.g.
-  -- ["api.v4l2-dmabuf.udev.events"] = "kernel" where no udevd runs.
+  -- Properties of the v4l2-dmabuf.enum.udev object, e.g.
+  -- ["v4l2-dmabuf.udev.events"] = "kernel" where no udevd runs.
   properties = {},
   -- { matches = { { { "device.name", "matches", "v4l2_device.*" } } },
   --   apply_properties = { ["device.disabled"] = true } }
@@ -13,7 +13,7 @@ v4l2_dmabuf_monitor = {
   -- can also get a second node with libv4l2's converted formats, copied
   -- into shared memory (never zero copy):
   -- { matches = { { { "api.v4l2.path", "equals", "/dev/video0" } } },
-  --   apply_properties = { ["api.v4l2-dmabuf.convert"] = true } }
+  --   apply_properties = { ["v4l2-dmabuf.convert"] = true } }
   rules = {},
 }
 
