@@ -4,14 +4,17 @@
 -- one v4l2-dmabuf.device per V4L2 capture node; each device (also in
 -- this process, exported to PipeWire) offers one v4l2-dmabuf.source
 -- node, which is created in the PipeWire daemon with "spa-node-factory".
--- Both processes must map v4l2-dmabuf.* to this plugin before the stock
--- api.v4l2.* (tools/write-pipewire-conf writes both main configs).
+-- Every object made here carries library.name: no stock context.spa-libs
+-- regex matches v4l2-dmabuf.*, so both daemons load the plugin from it
+-- (pw_context_load_spa_handle), without any context.spa-libs entry.
 --
 -- Arguments (from v4l2_dmabuf_monitor in main.lua.d): properties of the
 -- udev object, and rules { matches = ..., apply_properties = ... } applied
 -- to devices and nodes; device.disabled / node.disabled skip an object.
 
 local args = ... or {}
+
+local LIBRARY = "v4l2-dmabuf/libspa-v4l2-dmabuf"
 
 -- Each rule's matches become Interest objects once.
 local rules = {}
@@ -65,6 +68,7 @@ end
 local function createSource(device, id, type, factory, props)
   props["device.id"] = device["bound-id"]
   props["factory.name"] = factory
+  props["library.name"] = LIBRARY
   props["node.name"] = uniqueName(device, id, "node.name", props["node.name"] or "v4l2_input")
   -- A camera is not paused when idle (same as the stock monitor).
   props["node.pause-on-idle"] = false
@@ -95,6 +99,7 @@ local function createDevice(monitor, id, type, factory, props)
     props["device.name"] or ("v4l2_device.video" .. id))
   props["device.description"] = props["device.description"]
     or props["device.product.name"] or props["api.v4l2.path"]
+  props["library.name"] = LIBRARY
   applyRules(props)
   if props["device.disabled"] then
     Log.info("v4l2-dmabuf: device " .. props["device.name"] .. " disabled by a rule")
@@ -112,11 +117,15 @@ end
 
 -- Not local: the monitor (and with it every device and node) lives as long
 -- as this script; a local would be garbage-collected once the chunk returns.
-monitor = SpaDevice("v4l2-dmabuf.enum.udev", args.properties or {})
+local monitor_props = { ["library.name"] = LIBRARY }
+for k, v in pairs(args.properties or {}) do
+  monitor_props[k] = v
+end
+monitor = SpaDevice("v4l2-dmabuf.enum.udev", monitor_props)
 if monitor then
   monitor:connect("create-object", createDevice)
   monitor:activate(Feature.SpaDevice.ENABLED)
 else
-  Log.warning("v4l2-dmabuf: v4l2-dmabuf.enum.udev not found: is v4l2-dmabuf.* "
-    .. "mapped before api.v4l2.* in wireplumber.conf (tools/write-pipewire-conf)?")
+  Log.warning("v4l2-dmabuf: cannot load v4l2-dmabuf.enum.udev from " .. LIBRARY
+    .. " (is the plugin installed in the SPA plugin directory, or on SPA_PLUGIN_DIR?)")
 end
