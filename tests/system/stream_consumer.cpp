@@ -12,6 +12,7 @@
  *   --data-types LIST        its Buffers dataType on the modifier-less path
  *                            (dmabuf,memfd,memptr; DmaBuf alone with a modifier)
  *   --map                    PW_STREAM_FLAG_MAP_BUFFERS (OBS and libwebrtc do)
+ *   --stride BYTES           a fixed SPA_PARAM_BUFFERS_stride (Firefox's libwebrtc)
  * On every frame it checks vivid's "100% Colorbar" pattern (8 bars, BT.601
  * limited range) at the middle line, through pw_stream's mapping or, where
  * pw_stream mapped nothing, its own mmap of the plane's fd (counted apart),
@@ -65,6 +66,7 @@ struct Options {
 	std::string name = "stream-consumer";
 	std::string ready;
 	std::string seqFile;
+	int32_t stride = 0; /* fixed SPA_PARAM_BUFFERS_stride (bytes); 0: none */
 };
 
 struct State {
@@ -157,10 +159,14 @@ void onParamChanged(void *data, uint32_t id, const struct spa_pod *param)
 	uint8_t buffer[1024];
 	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buffer, sizeof(buffer));
 	const struct spa_pod *params[2];
-	params[0] = static_cast<const struct spa_pod *>(spa_pod_builder_add_object(&b,
-		SPA_TYPE_OBJECT_ParamBuffers, SPA_PARAM_Buffers,
-		SPA_PARAM_BUFFERS_buffers, SPA_POD_CHOICE_RANGE_Int(8, 2, 32),
-		SPA_PARAM_BUFFERS_dataType, SPA_POD_CHOICE_FLAGS_Int(int(types))));
+	struct spa_pod_frame f;
+	spa_pod_builder_push_object(&b, &f, SPA_TYPE_OBJECT_ParamBuffers, SPA_PARAM_Buffers);
+	spa_pod_builder_add(&b, SPA_PARAM_BUFFERS_buffers, SPA_POD_CHOICE_RANGE_Int(8, 2, 32),
+			    SPA_PARAM_BUFFERS_dataType, SPA_POD_CHOICE_FLAGS_Int(int(types)), 0);
+	/* Firefox's libwebrtc copy fixes the stride at width x bytes per pixel. */
+	if (s->opt.stride > 0)
+		spa_pod_builder_add(&b, SPA_PARAM_BUFFERS_stride, SPA_POD_Int(s->opt.stride), 0);
+	params[0] = static_cast<const struct spa_pod *>(spa_pod_builder_pop(&b, &f));
 	params[1] = static_cast<const struct spa_pod *>(spa_pod_builder_add_object(&b,
 		SPA_TYPE_OBJECT_ParamMeta, SPA_PARAM_Meta,
 		SPA_PARAM_META_type, SPA_POD_Id(SPA_META_Header),
@@ -260,6 +266,7 @@ void onStateChanged(void *data, enum pw_stream_state, enum pw_stream_state state
 		s->error = error ? error : "stream error";
 		pw_main_loop_quit(s->loop);
 	}
+
 }
 
 const struct pw_stream_events kEvents = [] {
@@ -288,7 +295,7 @@ std::string typeNames(uint32_t mask)
 {
 	fprintf(stderr, "usage: %s --target NODE [--modifier none|linear|linear-df|both] "
 		"[--data-types dmabuf,memfd,memptr] [--map] [--size WxH] [--fps N] [--frames N] "
-		"[--timeout S] [--name NAME] [--ready FILE] [--seq-file FILE]\n", argv0);
+		"[--timeout S] [--name NAME] [--ready FILE] [--seq-file FILE] [--stride BYTES]\n", argv0);
 	exit(2);
 }
 
@@ -328,6 +335,8 @@ int main(int argc, char **argv)
 			s.opt.ready = next();
 		else if (a == "--seq-file")
 			s.opt.seqFile = next();
+		else if (a == "--stride")
+			s.opt.stride = atoi(next());
 		else
 			usage(argv[0]);
 	}
