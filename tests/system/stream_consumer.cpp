@@ -227,10 +227,18 @@ void onProcess(void *data)
 		} else {
 			s->unmappable++;
 		}
+		uint64_t bad = 0;
 		if (pixels && d->chunk->size >= stride * s->opt.height)
-			s->badPixels += checkBars(pixels, stride, s->opt.width, s->opt.height);
+			bad = checkBars(pixels, stride, s->opt.width, s->opt.height);
 		else if (pixels)
-			s->badPixels += 8;
+			bad = 8;
+		if (bad && s->badPixels == 0)
+			fprintf(stderr, "%s: frame %" PRIu64 ": %" PRIu64 " bars wrong (chunk offset %u "
+				"size %u stride %d flags 0x%x; bar 0 Y %d)\n", s->opt.name.c_str(), s->frames,
+				bad, d->chunk->offset, d->chunk->size, d->chunk->stride, d->chunk->flags,
+				pixels && d->chunk->size >= stride * s->opt.height
+					? sample(pixels, stride, s->opt.width / 16, s->opt.height / 2, 0) : -1);
+		s->badPixels += bad;
 		if (own != MAP_FAILED)
 			munmap(own, ownSize);
 
