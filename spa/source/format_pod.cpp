@@ -44,6 +44,37 @@ void pushFormatObject(struct spa_pod_builder *b, struct spa_pod_frame *f, uint32
 	}
 }
 
+/* SPA_FORMAT_VIDEO_modifier = LINEAR, with @p flags (SPA_POD_PROP_FLAG_*). */
+void addLinearModifier(struct spa_pod_builder *b, uint32_t flags)
+{
+	spa_pod_builder_prop(b, SPA_FORMAT_VIDEO_modifier, flags);
+	spa_pod_builder_long(b, int64_t(kLinearModifier));
+}
+
+/*
+ * The modifier of a Format: absent (0), one fixed Long (1), or -EINVAL for
+ * another type or a Choice with different values (not fixated: a consumer's
+ * DONT_FIXATE list the producer never narrowed).
+ */
+int readModifier(const struct spa_pod *format, uint64_t *modifier)
+{
+	const struct spa_pod_prop *prop = spa_pod_find_prop(format, nullptr,
+							    SPA_FORMAT_VIDEO_modifier);
+	if (prop == nullptr)
+		return 0;
+	uint32_t n = 0, choice = 0;
+	const struct spa_pod *values = spa_pod_get_values(&prop->value, &n, &choice);
+	if (values == nullptr || n == 0 || values->type != SPA_TYPE_Long ||
+	    values->size != sizeof(int64_t))
+		return -EINVAL;
+	const int64_t *v = static_cast<const int64_t *>(SPA_POD_BODY_CONST(values));
+	for (uint32_t i = 1; i < n; i++)
+		if (v[i] != v[0])
+			return -EINVAL;
+	*modifier = uint64_t(v[0]);
+	return 1;
+}
+
 void addSize(struct spa_pod_builder *b, const V4l2FrameSize &size)
 {
 	struct spa_pod_frame f;
@@ -119,22 +150,28 @@ void addFramerates(struct spa_pod_builder *b, const V4l2FrameIntervals &interval
 } /* namespace */
 
 struct spa_pod *buildEnumFormat(struct spa_pod_builder *b, uint32_t id, const FormatInfo &info,
-				const V4l2FrameSize &size, const V4l2FrameIntervals &intervals)
+				const V4l2FrameSize &size, const V4l2FrameIntervals &intervals,
+				bool withModifier)
 {
 	struct spa_pod_frame f;
 
 	pushFormatObject(b, &f, id, info);
+	if (withModifier && info.kind == MediaKind::Raw)
+		addLinearModifier(b, SPA_POD_PROP_FLAG_MANDATORY);
 	addSize(b, size);
 	addFramerates(b, intervals);
 	return static_cast<struct spa_pod *>(spa_pod_builder_pop(b, &f));
 }
 
 struct spa_pod *buildFormat(struct spa_pod_builder *b, uint32_t id, const FormatInfo &info,
-			    const V4l2Format &fmt, const V4l2Fraction &frameInterval)
+			    const V4l2Format &fmt, const V4l2Fraction &frameInterval,
+			    bool withModifier)
 {
 	struct spa_pod_frame f;
 
 	pushFormatObject(b, &f, id, info);
+	if (withModifier && info.kind == MediaKind::Raw)
+		addLinearModifier(b, 0);
 	spa_pod_builder_prop(b, SPA_FORMAT_VIDEO_size, 0);
 	spa_pod_builder_rectangle(b, fmt.width, fmt.height);
 	if (frameInterval.numerator && frameInterval.denominator) {
@@ -156,6 +193,7 @@ int parseFormat(const struct spa_pod *format, FormatRequest *request)
 		return -EINVAL;
 
 	*request = FormatRequest{};
+	int ret;
 	struct spa_rectangle size = {};
 	switch (subtype) {
 	case SPA_MEDIA_SUBTYPE_raw:
@@ -203,7 +241,37 @@ int parseFormat(const struct spa_pod *format, FormatRequest *request)
 			return -EINVAL;
 		request->memoryPlanes = planes;
 	}
+
+	uint64_t modifier = 0;
+	ret = readModifier(format, &modifier);
+	if (ret < 0)
+		return ret;
+	if (ret > 0 && request->kind != MediaKind::Raw)
+		return -EINVAL;
+	request->hasModifier = ret > 0;
+	request->modifier = modifier;
 	return 0;
+}
+
+bool enumFormatSlot(uint32_t index, const std::vector<MediaKind> &kinds, bool withModifiers,
+		    EnumFormatSlot *slot)
+{
+	if (index < kinds.size()) {
+		*slot = {index, false};
+		return true;
+	}
+	if (!withModifiers)
+		return false;
+	size_t rest = index - kinds.size();
+	for (size_t i = 0; i < kinds.size(); i++) {
+		if (kinds[i] != MediaKind::Raw)
+			continue;
+		if (rest-- == 0) {
+			*slot = {i, true};
+			return true;
+		}
+	}
+	return false;
 }
 
 bool formatMatches(const FormatInfo &info, const FormatRequest &request)

@@ -385,17 +385,26 @@ int SourceNode::portEnumParams(int seq, uint32_t id, uint32_t start, uint32_t nu
 
 	switch (id) {
 	case SPA_PARAM_EnumFormat:
+	{
+		std::vector<MediaKind> kinds;
+		for (const FormatChoice &c : formats_)
+			kinds.push_back(c.info->kind);
+		bool modifiers = offersModifiers();
 		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) -> struct spa_pod * {
-			if (i >= formats_.size())
+			EnumFormatSlot slot;
+			if (!enumFormatSlot(i, kinds, modifiers, &slot))
 				return nullptr;
-			const FormatChoice &c = formats_[i];
-			return buildEnumFormat(b, id, *c.info, c.size, c.intervals);
+			const FormatChoice &c = formats_[slot.choice];
+			return buildEnumFormat(b, id, *c.info, c.size, c.intervals, slot.modifier);
 		});
+	}
 	case SPA_PARAM_Format:
 		if (!formatInfo_)
 			return -EIO;
 		return emitParams(seq, id, start, num, filter, [&](uint32_t i, struct spa_pod_builder *b) {
-			return i == 0 ? buildFormat(b, id, *formatInfo_, format_, frameInterval_) : nullptr;
+			return i == 0 ? buildFormat(b, id, *formatInfo_, format_, frameInterval_,
+						    formatModifier_)
+				      : nullptr;
 		});
 	case SPA_PARAM_Buffers:
 		if (!formatInfo_)
@@ -407,7 +416,9 @@ int SourceNode::portEnumParams(int seq, uint32_t id, uint32_t start, uint32_t nu
 			offer.minBuffers = queueCounts_.min;
 			offer.maxBuffers = queueCounts_.max;
 			offer.defaultBuffers = defaultBufferCount(queueCounts_.min, queueCounts_.max);
-			offer.dataTypes = plan_.dataTypes;
+			/* A modifier means DMA-BUF (doc/dma-buf.dox): only DmaBuf then. */
+			offer.dataTypes = formatModifier_ ? plan_.dataTypes & (1u << SPA_DATA_DmaBuf)
+							  : plan_.dataTypes;
 			return buildBuffersParam(b, id, format_, offer);
 		});
 	case SPA_PARAM_Meta:

@@ -94,6 +94,7 @@ private:
 	void emitNodeInfo(bool full);
 	void emitPortInfo(bool full);
 	void enumerateFormats();
+	bool offersModifiers() const;
 	int setFormat(uint32_t flags, const struct spa_pod *param);
 	void clearFormat();
 	int start();
@@ -137,6 +138,7 @@ private:
 	const FormatInfo *formatInfo_ = nullptr;
 	V4l2Format format_;
 	V4l2Fraction frameInterval_;
+	bool formatModifier_ = false;  /* the format has SPA_FORMAT_VIDEO_modifier (LINEAR) */
 	V4l2BufferCounts queueCounts_; /* probed at the last format: counts and V4L2_BUF_CAP_* */
 	IoPlan plan_;                  /* the I/O method, resolved by replan() alone */
 

@@ -131,7 +131,13 @@ int SourceNode::prepareIoSettings(const char *ioMode, const char *allocator, IoS
 
 void SourceNode::commitIoSettings(IoSettings &&settings)
 {
+	bool modifiers = offersModifiers();
 	ioMode_ = settings.mode;
+	if (offersModifiers() != modifiers) {
+		/* The EnumFormat list gained or lost its LINEAR-modifier half. */
+		portParams_[kPortEnumFormat].flags ^= SPA_PARAM_INFO_SERIAL;
+		portChangeMask_ |= SPA_PORT_CHANGE_MASK_PARAMS;
+	}
 	allocator_ = std::move(settings.allocator);
 	allocatorPath_ = std::move(settings.allocatorPath);
 	replan();

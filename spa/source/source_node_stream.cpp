@@ -3,6 +3,7 @@
 #include "source_node.h"
 
 #include <cerrno>
+#include <cinttypes>
 #include <cmath>
 #include <cstring>
 
@@ -29,12 +30,27 @@ double intervalMismatch(const V4l2Fraction &a, const V4l2Fraction &b)
 
 } /* namespace */
 
+/*
+ * Formats with a modifier (LINEAR) are offered while the I/O method can hand
+ * out DmaBuf: auto (dmabuf where EXPBUF works), dmabuf, dmabuf-import. The
+ * driver's capabilities are probed only with a format, so auto on a driver
+ * that cannot export is refused at set_param(Format) instead.
+ */
+bool SourceNode::offersModifiers() const
+{
+	if (convert_)
+		return false;
+	return ioMode_ == IoMode::Auto || ioMode_ == IoMode::DmaBuf ||
+	       ioMode_ == IoMode::DmaBufImport;
+}
+
 void SourceNode::clearFormat()
 {
 	pause();
 	buffers_->clear();
 	formatInfo_ = nullptr;
 	format_ = V4l2Format{};
+	formatModifier_ = false;
 	portParams_[kPortFormat] = SPA_PARAM_INFO(SPA_PARAM_Format, SPA_PARAM_INFO_WRITE);
 	portParams_[kPortBuffers] = SPA_PARAM_INFO(SPA_PARAM_Buffers, 0);
 	portChangeMask_ |= SPA_PORT_CHANGE_MASK_PARAMS;
@@ -69,6 +85,18 @@ int SourceNode::setFormat(uint32_t flags, const struct spa_pod *param)
 		spa_log_error(log_, "%s: format not offered by the device (spa format %u, %u memory planes)",
 			      path, req.spaFormat, req.memoryPlanes);
 		return -EINVAL;
+	}
+
+	/* V4L2 buffers are linear: LINEAR is the one modifier there is. */
+	if (req.hasModifier && req.modifier != kLinearModifier) {
+		spa_log_error(log_, "%s: modifier 0x%" PRIx64 " refused: V4L2 buffers are linear "
+			      "(DRM_FORMAT_MOD_LINEAR, 0x0)", path, req.modifier);
+		return -EINVAL;
+	}
+	if (req.hasModifier && !offersModifiers()) {
+		spa_log_error(log_, "%s: a format with a modifier needs DMA-BUF buffers, and io-mode %s "
+			      "hands out none", path, ioModeName(ioMode_));
+		return -ENOTSUP;
 	}
 
 	V4l2Format fmt;
@@ -135,9 +163,17 @@ int SourceNode::setFormat(uint32_t flags, const struct spa_pod *param)
 		emitPortInfo(false);
 		return -ENOTSUP;
 	}
+	if (req.hasModifier && !(plan_.dataTypes & (1u << SPA_DATA_DmaBuf))) {
+		spa_log_error(log_, "%s: a format with a modifier needs DMA-BUF buffers; io-mode %s "
+			      "on this driver hands out none (capabilities 0x%x)", path,
+			      ioModeName(plan_.mode), counts.capabilities);
+		emitPortInfo(false);
+		return -ENOTSUP;
+	}
 
 	formatInfo_ = chosen;
 	format_ = fmt;
+	formatModifier_ = req.hasModifier;
 	frameInterval_ = interval;
 	portParams_[kPortFormat] = SPA_PARAM_INFO(SPA_PARAM_Format, SPA_PARAM_INFO_READWRITE);
 	portParams_[kPortBuffers] = SPA_PARAM_INFO(SPA_PARAM_Buffers, SPA_PARAM_INFO_READ);
