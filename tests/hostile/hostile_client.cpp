@@ -560,8 +560,9 @@ int main(int argc, char **argv)
 		c.setProps(hostile::asPod(k.words));
 		check("crafted Props");
 	}
-	printf("hostile: crafted Props: %zu sent, %" PRIu64 " refused with an error\n", props.size(),
-	       c.errors - before);
+	if (o.has("props"))
+		printf("hostile: crafted Props: %zu sent, %" PRIu64 " refused with an error\n", props.size(),
+		       c.errors - before);
 
 	/* 2. crafted filters, on the node and on the port */
 	std::vector<Crafted> filters = hostile::craftedFilters();
@@ -619,7 +620,8 @@ int main(int argc, char **argv)
 			check("mutated Props");
 	}
 	check("mutated Props");
-	printf("hostile: mutated Props: %" PRIu64 " sent, %" PRIu64 " refused with an error\n", propMutants,
+	if (o.has("props"))
+		printf("hostile: mutated Props: %" PRIu64 " sent, %" PRIu64 " refused with an error\n", propMutants,
 	       c.errors - before);
 
 	/* 5. consumer streams with crafted and mutated EnumFormat */
@@ -657,7 +659,8 @@ int main(int argc, char **argv)
 	}
 	unlink((std::string(dir) + "/stream.pod").c_str());
 	rmdir(dir);
-	printf("hostile: consumer streams: %u run, %u clients died (their own libpipewire)\n", streamsRun,
+	if (o.has("streams"))
+		printf("hostile: consumer streams: %u run, %u clients died (their own libpipewire)\n", streamsRun,
 	       clientCrashes);
 
 	/* Put the node's Props back, a property at a time. */
