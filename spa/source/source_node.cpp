@@ -120,6 +120,12 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 	props_.set(SPA_KEY_MEDIA_CLASS, "Video/Source");
 	props_.set(SPA_KEY_MEDIA_ROLE, "Camera");
 	props_.set(SPA_KEY_NODE_DRIVER, "true");
+	/* PipeWire's PW_KEY_NODE_CACHE_PARAMS (no SPA macro): without it the
+	 * daemon (0.3.65 and 1.4 impl-node.c) answers a client's filtered
+	 * enum_params of PropInfo/Props from its own cache with its own,
+	 * unvalidated spa_pod_filter, and a bad filter crashes it; uncached,
+	 * every filter reaches enumParams() and its validator. */
+	props_.set("node.cache-params", "false");
 	props_.set("node.description", description && *description ? description : fallbackDescription);
 	props_.set("node.nick", nick && *nick ? nick : caps.card);
 	props_.set(SPA_KEY_OBJECT_PATH, std::string("v4l2:") + path);

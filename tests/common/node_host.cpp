@@ -20,35 +20,70 @@
 #error "V4L2_DMABUF_PLUGIN_PATH must name the built plugin"
 #endif
 
-NodeHost::NodeHost()
+NodeHost::NodeHost(MainLoop mainLoop)
 {
 	pw_init(nullptr, nullptr);
 	dataLoop_ = pw_data_loop_new(nullptr);
 	pw_data_loop_start(dataLoop_);
+	if (mainLoop == MainLoop::Thread) {
+		mainLoop_ = pw_data_loop_new(nullptr);
+		pw_data_loop_start(mainLoop_);
+	}
 	callbacks_.version = SPA_VERSION_NODE_CALLBACKS;
 	callbacks_.ready = onReady;
 }
 
 NodeHost::~NodeHost()
 {
-	if (node_) {
-		pause();
-		spa_node_port_use_buffers(node_, SPA_DIRECTION_OUTPUT, 0, 0, nullptr, 0);
-	}
-	if (listening_)
-		spa_hook_remove(&listener_);
-	if (handle_) {
-		spa_handle_clear(handle_);
-		free(handle_);
-	}
+	onMain([this] {
+		if (node_) {
+			pause();
+			spa_node_port_use_buffers(node_, SPA_DIRECTION_OUTPUT, 0, 0, nullptr, 0);
+		}
+		if (listening_)
+			spa_hook_remove(&listener_);
+		if (handle_) {
+			spa_handle_clear(handle_);
+			free(handle_);
+		}
+		return 0;
+	});
 	free(buffers_);
+	if (mainLoop_) {
+		pw_data_loop_stop(mainLoop_);
+		pw_data_loop_destroy(mainLoop_);
+	}
 	pw_data_loop_stop(dataLoop_);
 	pw_data_loop_destroy(dataLoop_);
 	if (dl_)
 		dlclose(dl_);
 }
 
+int NodeHost::onMain(const std::function<int()> &f)
+{
+	if (!mainLoop_ || pw_data_loop_in_thread(mainLoop_))
+		return f();
+	struct Call {
+		const std::function<int()> *f;
+		int result;
+	} call{&f, 0};
+	/* Blocking: returns once the main loop's thread ran it. */
+	pw_loop_invoke(pw_data_loop_get_loop(mainLoop_),
+		       [](struct spa_loop *, bool, uint32_t, const void *, size_t, void *user) {
+			       auto *c = static_cast<Call *>(user);
+			       c->result = (*c->f)();
+			       return 0;
+		       },
+		       0, nullptr, 0, true, &call);
+	return call.result;
+}
+
 int NodeHost::load(const char *factoryName, const std::map<std::string, std::string> &props)
+{
+	return onMain([&] { return loadOnMain(factoryName, props); });
+}
+
+int NodeHost::loadOnMain(const char *factoryName, const std::map<std::string, std::string> &props)
 {
 	const struct spa_handle_factory *factory = nullptr;
 	int err = findPluginFactory(V4L2_DMABUF_PLUGIN_PATH, factoryName, &dl_, &factory);
@@ -58,8 +93,11 @@ int NodeHost::load(const char *factoryName, const std::map<std::string, std::str
 	struct spa_support support[] = {
 		SPA_SUPPORT_INIT(SPA_TYPE_INTERFACE_Log, pw_log_get()),
 		SPA_SUPPORT_INIT(SPA_TYPE_INTERFACE_DataLoop, pw_data_loop_get_loop(dataLoop_)->loop),
+		SPA_SUPPORT_INIT(SPA_TYPE_INTERFACE_Loop,
+				 mainLoop_ ? pw_data_loop_get_loop(mainLoop_)->loop : nullptr),
 	};
-	int ret = initPluginHandle(factory, props, support, SPA_N_ELEMENTS(support), &handle_);
+	uint32_t nSupport = mainLoop_ ? 3 : 2;
+	int ret = initPluginHandle(factory, props, support, nSupport, &handle_);
 	if (ret < 0)
 		return ret;
 	void *iface = nullptr;
@@ -80,6 +118,7 @@ int NodeHost::load(const char *factoryName, const std::map<std::string, std::str
 std::vector<std::vector<uint8_t>> NodeHost::portParams(uint32_t id, const struct spa_pod *filter)
 {
 	std::vector<std::vector<uint8_t>> out;
+	onMain([&] {
 	for (uint32_t index = 0;;) {
 		uint8_t buf[8192];
 		struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
@@ -90,15 +129,24 @@ std::vector<std::vector<uint8_t>> NodeHost::portParams(uint32_t id, const struct
 		const uint8_t *p = reinterpret_cast<const uint8_t *>(param);
 		out.emplace_back(p, p + SPA_POD_SIZE(param));
 	}
+	return 0;
+	});
 	return out;
 }
 
 int NodeHost::setFormat(const struct spa_pod *format)
 {
-	return spa_node_port_set_param(node_, SPA_DIRECTION_OUTPUT, 0, SPA_PARAM_Format, 0, format);
+	return onMain([&] {
+		return spa_node_port_set_param(node_, SPA_DIRECTION_OUTPUT, 0, SPA_PARAM_Format, 0, format);
+	});
 }
 
 int NodeHost::useBuffers(uint32_t n, uint32_t datas, uint32_t typeMask, uint32_t flags)
+{
+	return onMain([&] { return useBuffersOnMain(n, datas, typeMask, flags); });
+}
+
+int NodeHost::useBuffersOnMain(uint32_t n, uint32_t datas, uint32_t typeMask, uint32_t flags)
 {
 	io_ = SPA_IO_BUFFERS_INIT;
 	spa_node_port_set_io(node_, SPA_DIRECTION_OUTPUT, 0, SPA_IO_Buffers, &io_, sizeof(io_));
@@ -123,7 +171,12 @@ int NodeHost::useBuffers(uint32_t n, uint32_t datas, uint32_t typeMask, uint32_t
 
 int NodeHost::giveBuffers(uint32_t n, uint32_t datas, const DataFiller &fill)
 {
-	int ret = useBuffers(0, datas, 0, 0);
+	return onMain([&] { return giveBuffersOnMain(n, datas, fill); });
+}
+
+int NodeHost::giveBuffersOnMain(uint32_t n, uint32_t datas, const DataFiller &fill)
+{
+	int ret = useBuffersOnMain(0, datas, 0, 0);
 	if (ret < 0)
 		return ret;
 	io_ = SPA_IO_BUFFERS_INIT;
@@ -146,13 +199,13 @@ int NodeHost::giveBuffers(uint32_t n, uint32_t datas, const DataFiller &fill)
 int NodeHost::start()
 {
 	struct spa_command cmd = SPA_NODE_COMMAND_INIT(SPA_NODE_COMMAND_Start);
-	return spa_node_send_command(node_, &cmd);
+	return onMain([&] { return spa_node_send_command(node_, &cmd); });
 }
 
 int NodeHost::pause()
 {
 	struct spa_command cmd = SPA_NODE_COMMAND_INIT(SPA_NODE_COMMAND_Pause);
-	return spa_node_send_command(node_, &cmd);
+	return onMain([&] { return spa_node_send_command(node_, &cmd); });
 }
 
 void NodeHost::onPortInfo(void *data, enum spa_direction, uint32_t, const struct spa_port_info *info)

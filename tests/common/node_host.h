@@ -21,11 +21,19 @@
  * dlopen()s the built module, finds a factory through
  * spa_handle_factory_enum, gives it PipeWire's log and a running data loop,
  * and plays the graph's part (io areas, buffers, process()).
+ * With MainLoop::Thread it also gives the node a main loop
+ * (SPA_TYPE_INTERFACE_Loop) running in a thread of its own, as in the
+ * daemon: every node method is then called on that thread (a blocking
+ * invoke), the data loop's work stays on the data loop's thread, so the two
+ * threads meet exactly where they meet in PipeWire (tests/tsan).
  * For integration tests only.
  */
 class NodeHost
 {
 public:
+	/** Whether the node gets a main loop: none (errors reported in place) or one in its own thread. */
+	enum class MainLoop { None, Thread };
+
 	/** What the host saw of one frame, copied on the data loop. */
 	struct Frame {
 		uint32_t bufferId;
@@ -37,7 +45,7 @@ public:
 	/** Called on the data loop for every frame, with the buffer still held. */
 	using FrameHook = std::function<void(const Frame &, struct spa_buffer *)>;
 
-	NodeHost();
+	explicit NodeHost(MainLoop mainLoop = MainLoop::None);
 	~NodeHost();
 
 	/**
@@ -94,11 +102,17 @@ private:
 	static void onPortInfo(void *data, enum spa_direction direction, uint32_t port,
 			       const struct spa_port_info *info);
 	void ready();
+	int loadOnMain(const char *factory, const std::map<std::string, std::string> &props);
+	int useBuffersOnMain(uint32_t n, uint32_t datas, uint32_t typeMask, uint32_t flags);
+	int giveBuffersOnMain(uint32_t n, uint32_t datas, const DataFiller &fill);
+	/* Runs @p f on the main loop's thread (in place without one); its result. */
+	int onMain(const std::function<int()> &f);
 
 	void *dl_ = nullptr;
 	struct spa_handle *handle_ = nullptr;
 	struct spa_node *node_ = nullptr;
 	struct pw_data_loop *dataLoop_ = nullptr;
+	struct pw_data_loop *mainLoop_ = nullptr; /* a loop and its thread, like the daemon's main loop */
 	struct spa_io_buffers io_ = {};
 	struct spa_buffer **buffers_ = nullptr;
 	uint32_t nBuffers_ = 0;
