@@ -6,6 +6,7 @@
  *   vivid-sp  (/dev/video0, vivid's single-planar instance)
  *   vivid-mp  (/dev/video4, vivid's multi-planar instance)
  */
+#include <dirent.h>
 #include <unistd.h>
 
 #include "catch.h"
@@ -16,6 +17,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -110,14 +112,47 @@ std::string nodeId(const char *name)
 	return out.substr(0, out.find_first_of("\n"));
 }
 
+/* The daemon's open fds and what each refers to (its /proc/PID/fd link). */
+std::map<int, std::string> daemonFds()
+{
+	std::map<int, std::string> fds;
+	const char *pid = getenv("V4L2_DMABUF_PIPEWIRE_PID");
+	if (!pid)
+		return fds;
+	const std::string dir = std::string("/proc/") + pid + "/fd";
+	DIR *d = opendir(dir.c_str());
+	if (!d)
+		return fds;
+	while (struct dirent *e = readdir(d)) {
+		if (e->d_name[0] == '.')
+			continue;
+		char target[256];
+		ssize_t n = readlink((dir + "/" + e->d_name).c_str(), target, sizeof(target) - 1);
+		fds[atoi(e->d_name)] = n < 0 ? std::string("?") : std::string(target, size_t(n));
+	}
+	closedir(d);
+	return fds;
+}
+
 int daemonFdCount()
 {
 	const char *pid = getenv("V4L2_DMABUF_PIPEWIRE_PID");
 	if (!pid)
 		return -1;
+	return int(daemonFds().size());
+}
+
+/* What is open in @p now and not in @p before, and the other way round. */
+std::string fdChanges(const std::map<int, std::string> &before, const std::map<int, std::string> &now)
+{
 	std::string out;
-	runCommand(std::string("ls /proc/") + pid + "/fd | wc -l", &out);
-	return atoi(out.c_str());
+	for (const auto &[fd, target] : now)
+		if (!before.count(fd) || before.at(fd) != target)
+			out += " +" + std::to_string(fd) + "=" + target;
+	for (const auto &[fd, target] : before)
+		if (!now.count(fd) || now.at(fd) != target)
+			out += " -" + std::to_string(fd) + "=" + target;
+	return out.empty() ? " none" : out;
 }
 
 } /* namespace */
@@ -231,7 +266,17 @@ TEST_CASE("GStreamer's pipewiresrc, a client nobody here wrote, captures the pat
 
 TEST_CASE("bad input through the daemon: clear errors, no crash, no leaked fd", "[pipeline][bad-input]")
 {
+	/* Once a node has streamed: from PipeWire 1.0 on, the first blocking
+	 * invoke into a loop makes an invoke queue with an eventfd, which the
+	 * loop keeps (loop_create_queue, spa/plugins/support/loop.c); on 1.4
+	 * the first start of a node in a fresh daemon leaves one more fd. */
+	static bool streamed = false;
+	if (!streamed) {
+		requireOk(CaptureSession(options(kSp, "YUYV", 640, 480, 25, 3)).run());
+		streamed = true;
+	}
 	int fdsBefore = daemonFdCount();
+	const std::map<int, std::string> fdMapBefore = daemonFds();
 	REQUIRE(fdsBefore > 0);
 
 	SECTION("a node for a path that does not exist is refused with its reason") {
@@ -273,6 +318,7 @@ TEST_CASE("bad input through the daemon: clear errors, no crash, no leaked fd", 
 	/* The daemon is alive and holds no more fds than before. */
 	std::string out;
 	CHECK(runCommand("pw-cli info 0 >/dev/null 2>&1", &out) == 0);
+	INFO("the daemon's fds, changes:" << fdChanges(fdMapBefore, daemonFds()));
 	CHECK(daemonFdCount() == fdsBefore);
 }
 
