@@ -587,3 +587,27 @@ TEST_CASE("pw-top shows the node driving a stream, with its format", "[pipeline]
 	CHECK(driver);
 	CHECK(follower);
 }
+
+/* Run by vm-abi-bookworm-plugin only ([.]: hidden from other runs). */
+TEST_CASE("the daemon runs the plugin named by V4L2_DMABUF_EXPECT_PLUGIN", "[.][abi]")
+{
+	const char *expected = getenv("V4L2_DMABUF_EXPECT_PLUGIN");
+	const char *pid = getenv("V4L2_DMABUF_PIPEWIRE_PID");
+	REQUIRE(expected);
+	REQUIRE(pid);
+	std::ifstream maps(std::string("/proc/") + pid + "/maps");
+	std::string line, plugins;
+	bool mapped = false;
+	while (std::getline(maps, line)) {
+		if (line.find("libspa-v4l2-dmabuf.so") != std::string::npos)
+			plugins += line.substr(line.find('/')) + "\n";
+		mapped = mapped || line.find(expected) != std::string::npos;
+	}
+	INFO("the daemon maps:\n" << plugins);
+	CHECK(mapped);
+	/* Only that one: no second copy of the plugin from elsewhere. */
+	CHECK(plugins.find(expected) == 0);
+	std::istringstream each(plugins);
+	for (std::string l; std::getline(each, l);)
+		CHECK(l == expected);
+}
