@@ -545,25 +545,17 @@ TEST_CASE("pw-dump shows the node, its properties, formats and controls", "[pipe
 	CHECK(hasLine(pwDumpNode(kMp), "prop api.v4l2.path=/dev/video4"));
 }
 
-TEST_CASE("pw-top shows the node driving a stream, with its format", "[pipeline][clients]")
+TEST_CASE("pw-top shows the node driving a stream, with its format", "[pipeline][clients][pw-top]")
 {
 	/* A capture of ~8 s in the background; pw-top looks in the middle of it. */
 	CaptureResult capture;
 	std::thread streaming([&] { capture = CaptureSession(options(kSp, "YUYV", 640, 480, 25, 200)).run(); });
 	sleep(3);
-	std::string out, help;
-	runCommand("pw-top --help 2>&1", &help);
-	int status;
-	if (help.find("--batch-mode") != std::string::npos) {
-		/* PipeWire 1.x: two refreshes (one a second) printed as text. */
-		status = runCommand("timeout 20 pw-top -b -n 2 2>&1", &out);
-	} else {
-		/* 0.3.65's pw-top is curses only: give it a terminal (script(1)) for
-		 * two seconds, then read the screen's text without the escapes. */
-		status = runCommand("TERM=xterm COLUMNS=160 LINES=30 timeout -s INT 3 "
-				    "script -qfc pw-top /dev/null 2>&1 | "
-				    "sed 's/\\x1b\\[[0-9;?]*[A-Za-z]//g; s/\\x1b[()][A-Z0-9]//g; s/\\x1b[=>]//g'", &out);
-	}
+	/* PipeWire 1.x: two refreshes (one a second) printed as text. 0.3.65's
+	 * pw-top is curses only (no batch mode); meson leaves this test case out
+	 * there. */
+	std::string out;
+	int status = runCommand("timeout 20 pw-top -b -n 2 2>&1", &out);
 	streaming.join();
 	INFO("pw-top:\n" << out);
 	INFO("pw-top status " << status);
