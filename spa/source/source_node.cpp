@@ -32,6 +32,14 @@ constexpr uint64_t kNodeInfoAll = SPA_NODE_CHANGE_MASK_FLAGS | SPA_NODE_CHANGE_M
 				  SPA_NODE_CHANGE_MASK_PARAMS;
 constexpr uint64_t kPortInfoAll = SPA_PORT_CHANGE_MASK_FLAGS | SPA_PORT_CHANGE_MASK_PARAMS;
 
+/* SPA_IO_CLOCK_FLAG_NO_RATE, new in PipeWire 1.3.81 (spa/node/io.h): set here
+ * by value so that a plugin built against 0.3.65's headers sets it too in a
+ * 1.x daemon (0.3.65 reads no such bit). */
+constexpr uint32_t kClockFlagNoRate = 1u << 3;
+#ifdef SPA_IO_CLOCK_FLAG_NO_RATE
+static_assert(kClockFlagNoRate == SPA_IO_CLOCK_FLAG_NO_RATE, "SPA's NO_RATE clock flag moved");
+#endif
+
 } /* namespace */
 
 void bindSourceNodeInterface(struct spa_node *node, SourceNode *object);
@@ -371,8 +379,16 @@ int SourceNode::setIo(uint32_t id, void *data, size_t size)
 		if (data && size < sizeof(struct spa_io_clock))
 			return -EINVAL;
 		clock_ = static_cast<struct spa_io_clock *>(data);
-		if (clock_)
+		if (clock_) {
 			snprintf(clock_->name, sizeof(clock_->name), "v4l2-dmabuf");
+			/* A camera's frames come when the sensor has them, not at
+			 * exactly rate x duration: followers should take time from
+			 * nsec (the frames' timestamps). Without this flag PipeWire
+			 * 1.x's pw_stream counts time in position ticks, a clock
+			 * apart from the buffers' pts, and GStreamer's pipewiresrc,
+			 * which syncs on that clock, waits seconds per frame. */
+			clock_->flags |= kClockFlagNoRate;
+		}
 		return 0;
 	case SPA_IO_Position:
 		position_ = static_cast<struct spa_io_position *>(data);

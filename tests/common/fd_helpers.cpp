@@ -39,6 +39,19 @@ int countOpenFds()
 	return forEachFd([&](int) { n++; }) ? n : -1;
 }
 
+int countOpenFdsButEventfds()
+{
+	int n = 0;
+	const bool ok = forEachFd([&](int fd) {
+		char target[64];
+		const std::string link = "/proc/self/fd/" + std::to_string(fd);
+		ssize_t len = readlink(link.c_str(), target, sizeof(target) - 1);
+		if (len < 0 || std::string(target, size_t(len)) != "anon_inode:[eventfd]")
+			n++;
+	});
+	return ok ? n : -1;
+}
+
 std::map<int, std::string> openFds()
 {
 	std::map<int, std::string> out;

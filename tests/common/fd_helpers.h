@@ -11,6 +11,18 @@ namespace fdcheck {
 /** Open fds of this process (entries of /proc/self/fd), -1 if unreadable. */
 int countOpenFds();
 
+/**
+ * Open fds of this process but eventfds, -1 if unreadable: what a leak
+ * check counts while a PipeWire loop of the process lives. From PipeWire
+ * 1.0 on, a blocking spa_loop_invoke that finds no free invoke queue makes
+ * one with an eventfd, and the loop keeps it for later invokes until it is
+ * destroyed (loop_create_queue in spa/plugins/support/loop.c, 1.4.2): a
+ * host's first start() leaves one eventfd more. 0.3.65's loop has none. The plugin makes no eventfd of
+ * its own, so none of its fds is left out; checks made after the loop is
+ * gone (testenv::FdLeakCheck) count every fd.
+ */
+int countOpenFdsButEventfds();
+
 /** Every open fd of this process and what it refers to (its /proc/self/fd link). */
 std::map<int, std::string> openFds();
 

@@ -184,6 +184,47 @@ TEST_CASE_METHOD(NodeFixture, "MemPtr: the node maps its V4L2 buffers and frames
 	CHECK(luma.back() == Approx(vivid::kWhiteY).margin(2));
 }
 
+TEST_CASE_METHOD(NodeFixture, "the clock a driving node keeps: frame timestamps, flagged NO_RATE", "[node][clock]")
+{
+	NodeHost &host = node(vivid::kSinglePlanar);
+	struct spa_io_clock clock = {};
+	REQUIRE(spa_node_set_io(host.node(), SPA_IO_Clock, &clock, sizeof(clock)) == 0);
+	/* SPA_IO_CLOCK_FLAG_NO_RATE (PipeWire 1.3.81, bit 3): followers take
+	 * time from nsec, as PipeWire's own v4l2 source asks for; pw_stream 1.x
+	 * otherwise counts position ticks, which GStreamer's pipewiresrc then
+	 * syncs buffers stamped with nsec against. */
+	CHECK((clock.flags & (1u << 3)) != 0);
+	CHECK(std::string(clock.name) == "v4l2-dmabuf");
+
+	uint8_t buf[1024];
+	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_YUY2, 640, 480, 0, 25)) == 0);
+	REQUIRE(host.useBuffers(4, 1, bit(SPA_DATA_MemPtr)) == 0);
+	/* On the data loop, right after the node wrote the clock for this frame. */
+	std::vector<std::pair<int64_t, uint64_t>> stamps; /* (pts, clock nsec) */
+	host.setFrameHook([&](const NodeHost::Frame &f, struct spa_buffer *) {
+		stamps.emplace_back(f.pts, clock.nsec);
+	});
+	REQUIRE(host.start() == 0);
+	auto frames = host.waitFrames(5, 10000);
+	host.pause();
+	REQUIRE(frames.size() >= 5);
+	REQUIRE(stamps.size() >= 5);
+	size_t same = 0;
+	for (const auto &[pts, nsec] : stamps) {
+		INFO("pts " << pts << " clock nsec " << nsec);
+		CHECK(pts > 0);
+		CHECK(int64_t(nsec) >= pts); /* a later frame may be dequeued already */
+		same += int64_t(nsec) == pts;
+	}
+	CHECK(same > 0);
+	CHECK(clock.rate.num == 1);
+	CHECK(clock.rate.denom == 25);
+	CHECK(clock.duration == 1);
+	CHECK((clock.flags & (1u << 3)) != 0);
+	REQUIRE(spa_node_set_io(host.node(), SPA_IO_Clock, nullptr, 0) == 0);
+}
+
 TEST_CASE_METHOD(NodeFixture, "DmaBuf: every plane is a videobuf2 export; cycles leak no fd", "[node][dmabuf]")
 {
 	REQUIRE(vivid::setSolidPattern(vivid::kMultiPlanar, vivid::kWhite) == 0);
