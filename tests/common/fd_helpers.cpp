@@ -70,4 +70,16 @@ std::string dmabufExporter(int fd)
 	return v4l2dmabuf::dmabufInfo(fd, &info) == 0 ? info.exporter : std::string();
 }
 
+std::string fdChanges(const std::map<int, std::string> &before, const std::map<int, std::string> &now)
+{
+	std::string out;
+	for (const auto &[fd, target] : now)
+		if (!before.count(fd) || before.at(fd) != target)
+			out += " +" + std::to_string(fd) + "=" + target;
+	for (const auto &[fd, target] : before)
+		if (!now.count(fd) || now.at(fd) != target)
+			out += " -" + std::to_string(fd) + "=" + target;
+	return out.empty() ? " none" : out;
+}
+
 } /* namespace fdcheck */

@@ -27,6 +27,13 @@ int countOpenFdsButEventfds();
 std::map<int, std::string> openFds();
 
 /**
+ * What changed from @p before to @p now (two openFds() maps): " +FD=TARGET"
+ * for each fd opened or retargeted, " -FD=TARGET" for each closed, " none"
+ * when nothing did. For leak-check failure messages.
+ */
+std::string fdChanges(const std::map<int, std::string> &before, const std::map<int, std::string> &now);
+
+/**
  * The exporter (`exp_name:`) of DMA-BUF @p fd, as the V4L2 layer's
  * dmabufInfo() reads it; "" when @p fd is no DMA-BUF.
  */

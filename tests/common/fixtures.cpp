@@ -16,19 +16,6 @@ namespace testenv {
 
 namespace {
 
-/* What is open now that was not at set-up, and the other way round. */
-std::string fdChanges(const std::map<int, std::string> &before, const std::map<int, std::string> &now)
-{
-	std::string out;
-	for (const auto &[fd, target] : now)
-		if (!before.count(fd) || before.at(fd) != target)
-			out += " +" + std::to_string(fd) + "=" + target;
-	for (const auto &[fd, target] : before)
-		if (!now.count(fd) || now.at(fd) != target)
-			out += " -" + std::to_string(fd) + "=" + target;
-	return out.empty() ? " none" : out;
-}
-
 /* Cleared when the program's first test case (or SECTION run) ends. */
 bool firstTestCase = true;
 
@@ -44,7 +31,7 @@ FdLeakCheck::~FdLeakCheck() noexcept(false)
 	const int count = fdcheck::countOpenFds();
 	firstTestCase = false;
 	INFO("open fds at set-up " << count_ << ", at teardown " << count << "; changes:"
-				   << fdChanges(fds_, fdcheck::openFds()));
+				   << fdcheck::fdChanges(fds_, fdcheck::openFds()));
 	if (std::uncaught_exceptions() > 0) {
 		/* The test has failed already and is unwinding: report, do not throw again. */
 		CHECK(count == count_);

@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "fd_helpers.h"
 #include "vivid.h"
 #include "capture_session.h"
 #include "create_node.h"
@@ -142,18 +143,6 @@ int daemonFdCount()
 	return int(daemonFds().size());
 }
 
-/* What is open in @p now and not in @p before, and the other way round. */
-std::string fdChanges(const std::map<int, std::string> &before, const std::map<int, std::string> &now)
-{
-	std::string out;
-	for (const auto &[fd, target] : now)
-		if (!before.count(fd) || before.at(fd) != target)
-			out += " +" + std::to_string(fd) + "=" + target;
-	for (const auto &[fd, target] : before)
-		if (!now.count(fd) || now.at(fd) != target)
-			out += " -" + std::to_string(fd) + "=" + target;
-	return out.empty() ? " none" : out;
-}
 
 } /* namespace */
 
@@ -329,7 +318,7 @@ TEST_CASE("bad input through the daemon: clear errors, no crash, no leaked fd", 
 	/* The daemon is alive and holds no more fds than before. */
 	std::string out;
 	CHECK(runCommand("pw-cli info 0 >/dev/null 2>&1", &out) == 0);
-	INFO("the daemon's fds, changes:" << fdChanges(fdMapBefore, daemonFds()));
+	INFO("the daemon's fds, changes:" << fdcheck::fdChanges(fdMapBefore, daemonFds()));
 	CHECK(daemonFdCount() == fdsBefore);
 }
 
