@@ -48,16 +48,32 @@ TEST_CASE_METHOD(NodeFixture, "node properties: a camera for the desktop, named 
 	CHECK(named.nodeProps().at("node.nick") == "front");
 }
 
-TEST_CASE_METHOD(NodeFixture, "EnumFormat reflects the device: no modifier, memory planes per layout", "[node]")
+TEST_CASE_METHOD(NodeFixture, "EnumFormat reflects the device: modifier-less first, memory planes per layout", "[node]")
 {
 	NodeHost &sp = node(vivid::kSinglePlanar);
 	NodeHost &mp = node(vivid::kMultiPlanar);
 
+	/* The modifier-less formats (PipeWire's "v4l2 special case"), then the
+	 * same raw formats again with a MANDATORY LINEAR modifier for
+	 * modifier-aware consumers (test_format_modifier.cpp has the details). */
 	auto planesOf = [](NodeHost &h, uint32_t spaFormat) {
 		std::set<int> planes;
+		bool modifierSeen = false;
 		for (auto &p : h.portParams(SPA_PARAM_EnumFormat)) {
 			const struct spa_pod *pod = asPod(p);
-			CHECK(spa_pod_find_prop(pod, nullptr, SPA_FORMAT_VIDEO_modifier) == nullptr);
+			const struct spa_pod_prop *mod = spa_pod_find_prop(pod, nullptr, SPA_FORMAT_VIDEO_modifier);
+			if (mod) {
+				modifierSeen = true;
+				CHECK((mod->flags & SPA_POD_PROP_FLAG_MANDATORY) != 0);
+				int64_t value = -1;
+				uint32_t nValues = 0, choice = 0;
+				const struct spa_pod *v = spa_pod_get_values(&mod->value, &nValues, &choice);
+				CHECK(nValues >= 1);
+				CHECK(spa_pod_get_long(v, &value) == 0);
+				CHECK(value == 0); /* DRM_FORMAT_MOD_LINEAR */
+				continue;
+			}
+			CHECK_FALSE(modifierSeen); /* no modifier-less format after a modifier one */
 			uint32_t format = 0;
 			int32_t n = 0;
 			if (spa_pod_parse_object(pod, SPA_TYPE_OBJECT_Format, nullptr,
