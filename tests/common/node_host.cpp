@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "node_host.h"
 
+#include <future>
+#include <memory>
+
 #include <dlfcn.h>
 
 #include <cerrno>
@@ -63,19 +66,36 @@ int NodeHost::onMain(const std::function<int()> &f)
 {
 	if (!mainLoop_ || pw_data_loop_in_thread(mainLoop_))
 		return f();
+	/*
+	 * Not a blocking invoke: in PipeWire 0.3.65 every blocking invoker of a
+	 * loop waits on the loop's one ack eventfd, so with two invoking threads
+	 * (the node's own reports and this host's) one can return before its item
+	 * ran, and the item then writes into a dead stack frame (seen as a crash
+	 * in vm-node-threads). The caller waits for its own promise instead; the
+	 * item owns a reference to the shared state it completes.
+	 */
 	struct Call {
 		const std::function<int()> *f;
-		int result;
-	} call{&f, 0};
-	/* Blocking: returns once the main loop's thread ran it. */
-	pw_loop_invoke(pw_data_loop_get_loop(mainLoop_),
+		std::promise<int> done;
+	};
+	auto call = std::make_shared<Call>();
+	call->f = &f;
+	std::future<int> result = call->done.get_future();
+	auto *ref = new std::shared_ptr<Call>(call);
+	int res = pw_loop_invoke(pw_data_loop_get_loop(mainLoop_),
 		       [](struct spa_loop *, bool, uint32_t, const void *, size_t, void *user) {
-			       auto *c = static_cast<Call *>(user);
-			       c->result = (*c->f)();
+			       auto *held = static_cast<std::shared_ptr<Call> *>(user);
+			       std::shared_ptr<Call> c = std::move(*held);
+			       delete held;
+			       c->done.set_value((*c->f)());
 			       return 0;
 		       },
-		       0, nullptr, 0, true, &call);
-	return call.result;
+		       0, nullptr, 0, false, ref);
+	if (res < 0 && res != -EINPROGRESS) {
+		delete ref;
+		return res;
+	}
+	return result.get();
 }
 
 int NodeHost::load(const char *factoryName, const std::map<std::string, std::string> &props)
