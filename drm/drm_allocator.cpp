@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "drm_allocator.h"
+#include "char_device.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <drm_mode.h>
@@ -20,7 +19,7 @@ namespace v4l2dmabuf {
 namespace {
 
 /* The character major of every DRM node (Documentation/admin-guide/devices.txt). */
-constexpr unsigned kDrmMajor = 226;
+constexpr int kDrmMajor = 226;
 
 /* DRM_IOCTL_MODE_DESTROY_DUMB, ignoring errors: only for cleanup. */
 void destroyDumb(int fd, uint32_t handle)
@@ -94,21 +93,23 @@ int DrmAllocator::openNode(const std::string &path, UniqueFd *fd, std::string *d
 {
 	/* The messages are prefixed with path_: name @p path only when it differs. */
 	const std::string node = path == path_ ? std::string("node") : path;
-	/* Paths come from clients: only DRM's own nodes are opened, never a
-	 * file elsewhere (a terminal, a hung mount). */
-	if (path.compare(0, 9, "/dev/dri/") != 0 || path.find("/../") != std::string::npos) {
+	/* Paths come from clients: only DRM's own nodes (major 226) are opened,
+	 * never a file elsewhere (a terminal, a hung mount): base/char_device.h. */
+	static const CharDeviceRule kRule{"/dev/dri/", false, kDrmMajor, O_RDWR};
+	UniqueFd file;
+	CharDeviceRefusal why;
+	int res = openCharDevice(path, kRule, &file, &why);
+	switch (why) {
+	case CharDeviceRefusal::None:
+		break;
+	case CharDeviceRefusal::Path:
 		log(LogLevel::Error, node + " is not under /dev/dri/, not a DRM device: " +
 					     errnoString(-ENODEV));
 		return -ENODEV;
-	}
-	UniqueFd file(::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOCTTY));
-	if (!file.isValid()) {
-		int ret = -errno;
-		log(LogLevel::Error, "cannot open " + node + ": " + errnoString(ret));
-		return ret;
-	}
-	struct stat st;
-	if (fstat(file.get(), &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != kDrmMajor) {
+	case CharDeviceRefusal::Open:
+		log(LogLevel::Error, "cannot open " + node + ": " + errnoString(res));
+		return res;
+	default:
 		log(LogLevel::Error, node + " is not a DRM character device: " + errnoString(-ENODEV));
 		return -ENODEV;
 	}

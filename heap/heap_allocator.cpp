@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "heap_allocator.h"
+#include "char_device.h"
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/dma-heap.h>
@@ -34,33 +34,26 @@ int DmaHeapAllocator::open(const std::string &path)
 {
 	close();
 	path_ = path;
-	std::string name = isHeapPath(path) ? path.substr(sizeof(kHeapDir) - 1) : std::string();
-	if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
+	/* O_RDONLY | O_NONBLOCK: what DMA_HEAP_IOCTL_ALLOC needs (base/char_device.h). */
+	static const CharDeviceRule kRule{kHeapDir, true, -1, O_RDONLY | O_NONBLOCK};
+	UniqueFd fd;
+	CharDeviceRefusal why;
+	int res = openCharDevice(path, kRule, &fd, &why);
+	switch (why) {
+	case CharDeviceRefusal::None:
+		break;
+	case CharDeviceRefusal::Path:
 		log(LogLevel::Error, std::string("not a heap directly under ") + kHeapDir + ": " +
 					     errnoString(-ENODEV));
 		return -ENODEV;
-	}
-	struct stat st;
-	if (::stat(path.c_str(), &st) < 0) {
-		int ret = -errno;
-		log(LogLevel::Error, "no such DMA heap: " + errnoString(ret));
-		return ret;
-	}
-	if (!S_ISCHR(st.st_mode)) {
-		log(LogLevel::Error, "not a character device: " + errnoString(-ENODEV));
-		return -ENODEV;
-	}
-	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-	if (!fd.isValid()) {
-		int ret = -errno;
-		log(LogLevel::Error, "cannot open: " + errnoString(ret));
-		return ret;
-	}
-	/* The node may have been replaced between stat() and open(). */
-	struct stat opened;
-	if (fstat(fd.get(), &opened) < 0 || !S_ISCHR(opened.st_mode) ||
-	    opened.st_rdev != st.st_rdev) {
+	case CharDeviceRefusal::Open:
+		log(LogLevel::Error, "cannot open the DMA heap: " + errnoString(res));
+		return res;
+	case CharDeviceRefusal::Replaced:
 		log(LogLevel::Error, "not the character device it was: " + errnoString(-ENODEV));
+		return -ENODEV;
+	default:
+		log(LogLevel::Error, "not a character device: " + errnoString(-ENODEV));
 		return -ENODEV;
 	}
 	fd_ = std::move(fd);

@@ -7,10 +7,9 @@
  */
 
 #include "v4l2_device.h"
+#include "char_device.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <libv4l2.h>
 #include <sys/ioctl.h>
 
@@ -25,7 +24,7 @@ namespace v4l2dmabuf {
 namespace {
 
 /* The character major of every video4linux node. */
-constexpr unsigned kV4l2Major = 81;
+constexpr int kV4l2Major = 81;
 
 } /* namespace */
 
@@ -85,28 +84,24 @@ int V4l2Device::open(const std::string &path, V4l2Access access)
 	close();
 	path_ = path;
 
-	/* Paths come from clients and configs. Device nodes live in /dev
-	 * (devtmpfs): nothing there can stall the caller the way a hung network
-	 * mount would, and O_NOCTTY keeps a terminal from becoming the daemon's
-	 * controlling terminal. */
-	if (path.compare(0, 5, "/dev/") != 0 || path.find("/../") != std::string::npos) {
+	/* Paths come from clients and configs: only V4L2's character devices
+	 * (major 81, Documentation/admin-guide/devices.txt) in /dev get an
+	 * ioctl; nothing there can stall the caller the way a hung network mount
+	 * would (base/char_device.h). */
+	static const CharDeviceRule kRule{"/dev/", false, kV4l2Major, O_RDWR | O_NONBLOCK};
+	CharDeviceRefusal why;
+	int res = openCharDevice(path, kRule, &fd_, &why);
+	switch (why) {
+	case CharDeviceRefusal::None:
+		break;
+	case CharDeviceRefusal::Path:
 		log(LogLevel::Error, "not a device node path: " + errnoString(-ENOENT));
 		return -ENOENT;
-	}
-	int fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		int ret = -errno;
-		log(LogLevel::Error, "open failed: " + errnoString(ret));
-		return ret;
-	}
-	UniqueFd file(fd);
-	fd_ = std::move(file);
-
-	/* Only V4L2's character devices get an ioctl (Documentation/admin-guide/devices.txt). */
-	struct stat st;
-	if (fstat(fd_.get(), &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != kV4l2Major) {
+	case CharDeviceRefusal::Open:
+		log(LogLevel::Error, "open failed: " + errnoString(res));
+		return res;
+	default:
 		log(LogLevel::Error, "not a video4linux character device: " + errnoString(-ENOTTY));
-		close();
 		return -ENOTTY;
 	}
 
