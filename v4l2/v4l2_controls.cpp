@@ -303,18 +303,21 @@ int V4l2Controls::subscribe(const std::vector<V4l2Control> &controls)
 	return 0;
 }
 
-int V4l2Controls::dequeueChanges(std::vector<V4l2ControlChange> *changes)
+int V4l2Controls::dequeueChanges(std::vector<V4l2ControlChange> *changes, size_t max) const
 {
 	changes->clear();
-	for (;;) {
+	while (changes->size() < max) {
 		struct v4l2_event event = {};
 		int ret = device_.ioctl(VIDIOC_DQEVENT, &event);
 		if (ret == -ENOENT || ret == -EAGAIN)
 			break;
 		if (ret < 0)
 			return ret;
-		if (event.type == V4L2_EVENT_CTRL)
-			changes->push_back({event.id, event.u.ctrl.changes});
+		if (event.type == V4L2_EVENT_CTRL) {
+			const struct v4l2_event_ctrl &e = event.u.ctrl;
+			changes->push_back({event.id, e.changes, e.flags, e.minimum, e.maximum, e.step,
+					    e.default_value});
+		}
 		if (event.pending == 0)
 			break;
 	}

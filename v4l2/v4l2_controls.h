@@ -43,10 +43,17 @@ struct V4l2Control {
 	bool accepts(int64_t value) const;
 };
 
-/** One V4L2_EVENT_CTRL: which control changed, and how. */
+/**
+ * One V4L2_EVENT_CTRL (struct v4l2_event_ctrl): which control changed, how,
+ * and its flags and range after the change. The event's range is 32-bit
+ * and carries no menu: an INTEGER64 or a menu whose range changed must be
+ * queried again. Trivially copyable (it crosses loops as bytes).
+ */
 struct V4l2ControlChange {
 	uint32_t id = 0;      /**< V4L2_CID_* */
 	uint32_t changes = 0; /**< V4L2_EVENT_CTRL_CH_VALUE | _FLAGS | _RANGE */
+	uint32_t flags = 0;   /**< V4L2_CTRL_FLAG_* now */
+	int32_t min = 0, max = 0, step = 0, def = 0;
 };
 
 /**
@@ -137,9 +144,11 @@ public:
 
 	/**
 	 * Drains pending events with VIDIOC_DQEVENT into @p changes (cleared
-	 * first). @return how many, 0 when none is pending, or -errno.
+	 * first), at most @p max of them (the rest stay queued in the kernel).
+	 * Only ioctls, no state: callable from any thread.
+	 * @return how many, 0 when none is pending, or -errno.
 	 */
-	int dequeueChanges(std::vector<V4l2ControlChange> *changes);
+	int dequeueChanges(std::vector<V4l2ControlChange> *changes, size_t max = SIZE_MAX) const;
 
 private:
 	int queryMenu(V4l2Control *control) const;

@@ -284,13 +284,54 @@ int ControlProps::takeChanges(Changes *changes)
 	int ret = v4l2_.dequeueChanges(&events);
 	if (ret < 0)
 		return ret;
-	for (const V4l2ControlChange &e : events) {
-		changes->values |= (e.changes & (V4L2_EVENT_CTRL_CH_VALUE | V4L2_EVENT_CTRL_CH_FLAGS)) != 0;
-		changes->infos |= (e.changes & (V4L2_EVENT_CTRL_CH_RANGE | V4L2_EVENT_CTRL_CH_FLAGS)) != 0;
-	}
-	if (changes->infos)
-		refresh();
+	*changes = applyChanges(events);
 	return 0;
+}
+
+ControlProps::Changes ControlProps::applyChanges(const std::vector<V4l2ControlChange> &events)
+{
+	Changes changes;
+	bool enumerate = false;
+	for (const V4l2ControlChange &e : events) {
+		changes.values |= (e.changes & (V4L2_EVENT_CTRL_CH_VALUE | V4L2_EVENT_CTRL_CH_FLAGS)) != 0;
+		bool info = (e.changes & (V4L2_EVENT_CTRL_CH_RANGE | V4L2_EVENT_CTRL_CH_FLAGS)) != 0;
+		changes.infos |= info;
+		V4l2Control *c = e.id ? findControl(e.id) : nullptr;
+		if (e.id == 0 || (info && (e.flags & V4L2_CTRL_FLAG_DISABLED))) {
+			enumerate = true;
+			continue;
+		}
+		if (c == nullptr || !info)
+			continue; /* not one of ours (left out at enumeration), or a value */
+		if (e.changes & V4L2_EVENT_CTRL_CH_FLAGS)
+			c->flags = e.flags;
+		if (!(e.changes & V4L2_EVENT_CTRL_CH_RANGE))
+			continue;
+		if (c->type == V4L2_CTRL_TYPE_MENU || c->type == V4L2_CTRL_TYPE_INTEGER_MENU ||
+		    c->type == V4L2_CTRL_TYPE_INTEGER64) {
+			V4l2Control fresh;
+			if (v4l2_.query(c->id, &fresh) == 0 && fresh.type == c->type)
+				*c = std::move(fresh);
+			else
+				enumerate = true;
+			continue;
+		}
+		c->min = e.min;
+		c->max = e.max;
+		c->step = e.step;
+		c->def = e.def;
+	}
+	if (enumerate)
+		refresh();
+	return changes;
+}
+
+V4l2Control *ControlProps::findControl(uint32_t cid)
+{
+	for (V4l2Control &c : controls_)
+		if (c.id == cid)
+			return &c;
+	return nullptr;
 }
 
 const V4l2Control *ControlProps::find(uint32_t propId) const

@@ -174,11 +174,29 @@ public:
 	 */
 	int subscribe();
 	/**
-	 * Reads the reported changes; on a range or flags change the controls
-	 * are enumerated again (refresh()). @return 0 or the -errno of
-	 * VIDIOC_DQEVENT.
+	 * Reads the reported changes (dequeueChanges(), then applyChanges()).
+	 * @return 0 or the -errno of VIDIOC_DQEVENT.
 	 */
 	int takeChanges(Changes *changes);
+	/**
+	 * VIDIOC_DQEVENT of up to @p max pending changes; ioctls only, no
+	 * state of this object: the data loop calls it while streaming (the
+	 * device fd polls there, see SourceNode::start()). @return how many,
+	 * or -errno.
+	 */
+	int dequeueChanges(std::vector<V4l2ControlChange> *events, size_t max) const
+	{
+		return v4l2_.dequeueChanges(events, max);
+	}
+	/**
+	 * Brings the enumerated controls up to date with @p events, on the
+	 * thread that owns them (the main loop): flags and integer ranges are
+	 * taken from the events themselves; a menu or INTEGER64 whose range
+	 * changed is queried again (VIDIOC_QUERY_EXT_CTRL and its QUERYMENUs),
+	 * and a control that became DISABLED, or an event of id 0 ("too many
+	 * to forward"), has every control enumerated again (refresh()).
+	 */
+	Changes applyChanges(const std::vector<V4l2ControlChange> &events);
 
 	/** True when @p propId is one of this device's control props. */
 	bool handles(uint32_t propId) const { return find(propId) != nullptr; }
@@ -189,6 +207,7 @@ public:
 
 private:
 	const V4l2Control *find(uint32_t propId) const;
+	V4l2Control *findControl(uint32_t cid);
 
 	V4l2Device &device_;
 	V4l2Controls v4l2_;
