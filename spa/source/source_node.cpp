@@ -60,10 +60,11 @@ SourceNode::~SourceNode()
 	 * any callback of ours that was running has finished, and any device
 	 * error report it queued is on the main loop by now. Then the main
 	 * loop: an invoke from the loop's own thread runs every queued item
-	 * first (support/loop.c), and destroying_ makes ours do nothing. */
+	 * first (support/loop.c), and destroying_ makes ours do nothing (and
+	 * keeps pause() from watching control events again). */
+	destroying_ = true;
 	pause();
 	if (mainLoop_) {
-		destroying_ = true;
 		spa_loop_invoke(mainLoop_, [](struct spa_loop *, bool, uint32_t, const void *, size_t,
 					      void *) { return 0; }, 0, nullptr, 0, true, nullptr);
 	}

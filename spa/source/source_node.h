@@ -107,7 +107,12 @@ private:
 				       const void *data, size_t size, void *userData);
 	int setProps(const struct spa_pod *param);
 	void watchControls();
+	int followControlsOnMainLoop();
 	void onControlEvents(uint32_t rmask);
+	void emitControlChanges(const ControlProps::Changes &changes);
+	void forwardControlChanges();
+	static int doControlChanges(struct spa_loop *loop, bool async, uint32_t seq,
+				    const void *data, size_t size, void *userData);
 	/* The I/O settings a node property or a Props write asks for, checked. */
 	struct IoSettings {
 		IoMode mode = IoMode::Auto;
@@ -129,7 +134,9 @@ private:
 
 	V4l2Device device_;
 	ControlProps controls_{device_}; /* V4L2 controls as Props; after device_ */
-	LoopSource controlEvents_;       /* their V4L2_EVENT_CTRLs, on the main loop */
+	LoopSource controlEvents_;       /* their V4L2_EVENT_CTRLs, on the main loop when not streaming */
+	bool followControls_ = false;    /* main loop's: control events are subscribed and polled */
+	bool controlsOnDataLoop_ = false; /* main loop's: frames_ polls them (POLLPRI) instead */
 	std::unique_ptr<CaptureBuffers> buffers_;
 	std::vector<FormatChoice> formats_;
 	PropertyList props_;

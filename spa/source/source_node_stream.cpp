@@ -216,9 +216,12 @@ int SourceNode::start()
 		spa_log_error(log_, "%s: start without format or buffers", device_.path().c_str());
 		return -EIO;
 	}
+	/* Control events are followed on the data loop while it polls the
+	 * device (watchControls() says why). */
+	const uint32_t mask = SPA_IO_IN | SPA_IO_ERR | (followControls_ ? kIoPri : 0);
 	int ret = buffers_->start();
 	if (ret == 0)
-		ret = frames_.add(dataLoop_, device_.fd(), SPA_IO_IN | SPA_IO_ERR,
+		ret = frames_.add(dataLoop_, device_.fd(), mask,
 				  [this](uint32_t rmask) { onFdEvents(rmask); });
 	if (ret < 0) {
 		spa_log_error(log_, "%s: cannot start streaming: %s", device_.path().c_str(),
@@ -226,17 +229,28 @@ int SourceNode::start()
 		buffers_->stop();
 		return ret;
 	}
+	if (followControls_) {
+		controlEvents_.remove();
+		controlsOnDataLoop_ = true;
+	}
 	started_ = true;
 	return 0;
 }
 
 /* On the main loop. The data loop's last use of the buffers ends with the
- * source's removal (a blocking invoke there); only then are they stopped. */
+ * source's removal (a blocking invoke there); only then are they stopped.
+ * Control events go back to the main loop (events that came meanwhile are
+ * still queued: POLLPRI is level-triggered). */
 void SourceNode::pause()
 {
 	frames_.remove();
 	if (buffers_)
 		buffers_->stop();
+	if (controlsOnDataLoop_) {
+		controlsOnDataLoop_ = false;
+		if (followControls_ && !destroying_ && followControlsOnMainLoop() < 0)
+			followControls_ = false;
+	}
 	started_ = false;
 }
 
@@ -306,6 +320,11 @@ void SourceNode::reportDeviceError(int err)
 
 void SourceNode::onFdEvents(uint32_t rmask)
 {
+	if (rmask & kIoPri) {
+		forwardControlChanges();
+		if (!(rmask & (SPA_IO_IN | SPA_IO_ERR | SPA_IO_HUP)))
+			return; /* only a control event */
+	}
 	V4l2DequeuedBuffer frame;
 	int ret = buffers_->dequeue(&frame);
 	if (ret == -EAGAIN) {

@@ -9,6 +9,10 @@
 
 namespace v4l2dmabuf {
 
+/* EPOLLPRI: SPA's I/O masks are epoll's (spa/plugins/support/system.c adds
+ * them as epoll events); spa/support/system.h names no priority bit. */
+constexpr uint32_t kIoPri = 1u << 1;
+
 /**
  * One fd watched on a host spa_loop (the main loop of PipeWire or
  * WirePlumber), removed from it when destroyed. Not movable: the loop keeps
@@ -122,6 +126,18 @@ public:
 		if (added_)
 			spa_loop_remove_source(loop_, &source_);
 		added_ = false;
+	}
+
+	/**
+	 * Polls for @p mask from now on; from inside a callback of this source
+	 * (on the data loop). Nothing happens when it is not in the loop.
+	 */
+	void updateMaskInLoop(uint32_t mask)
+	{
+		if (!added_)
+			return;
+		source_.mask = mask;
+		spa_loop_update_source(loop_, &source_);
 	}
 
 private:

@@ -238,11 +238,35 @@ void NodeHost::onPortInfo(void *data, enum spa_direction, uint32_t, const struct
 void NodeHost::onInfo(void *data, const struct spa_node_info *info)
 {
 	auto *self = static_cast<NodeHost *>(data);
+	if (info->change_mask & SPA_NODE_CHANGE_MASK_PARAMS) {
+		std::lock_guard<std::mutex> lock(self->mutex_);
+		for (uint32_t i = 0; i < info->n_params; i++) {
+			const struct spa_param_info &p = info->params[i];
+			auto last = self->paramFlags_.find(p.id);
+			if (last != self->paramFlags_.end() && last->second != p.flags)
+				self->paramChanges_[p.id]++;
+			self->paramFlags_[p.id] = p.flags;
+		}
+	}
+	self->cond_.notify_all();
 	if (!(info->change_mask & SPA_NODE_CHANGE_MASK_PROPS) || info->props == nullptr)
 		return;
 	const struct spa_dict_item *item;
 	spa_dict_for_each(item, info->props)
 		self->nodeProps_[item->key] = item->value;
+}
+
+int NodeHost::mainThreadId()
+{
+	return onMain([] { return int(gettid()); });
+}
+
+int NodeHost::waitParamChange(uint32_t id, int since, int timeoutMs)
+{
+	std::unique_lock<std::mutex> lock(mutex_);
+	cond_.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+		       [&] { return paramChanges_[id] > since; });
+	return paramChanges_[id];
 }
 
 void NodeHost::onEvent(void *data, const struct spa_event *event)

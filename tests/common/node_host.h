@@ -91,6 +91,14 @@ public:
 	const std::map<std::string, std::string> &nodeProps() const { return nodeProps_; }
 	/** SPA_PORT_FLAG_* of the output port from its last port info event. */
 	uint64_t portFlags() const { return portFlags_; }
+	/**
+	 * How often node info events changed the flags of node param @p id
+	 * (SPA_PARAM_INFO_SERIAL flips: "re-read it"), after waiting up to
+	 * @p timeoutMs ms for the count to pass @p since.
+	 */
+	int waitParamChange(uint32_t id, int since, int timeoutMs);
+	/** The kernel's id of the main loop's thread (this thread's without one). */
+	int mainThreadId();
 	/** Waits up to @p timeoutMs ms for a SPA_NODE_EVENT_Error; true if one came. */
 	bool waitErrorEvent(int timeoutMs);
 	void clearFrames();
@@ -122,6 +130,8 @@ private:
 	bool listening_ = false;
 	int errorEvents_ = 0;
 	std::map<std::string, std::string> nodeProps_;
+	std::map<uint32_t, uint32_t> paramFlags_; /* node params' flags of the last info (mutex_) */
+	std::map<uint32_t, int> paramChanges_;    /* how often they changed (mutex_) */
 	uint64_t portFlags_ = 0;
 
 	FrameHook hook_;

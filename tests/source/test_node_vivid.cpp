@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <set>
+#include <string>
 
 #include "node_test_util.h"
 
@@ -314,4 +316,60 @@ TEST_CASE_METHOD(NodeFixture, "unplug while streaming: an error event, no crash,
 	CHECK(host.start() == -ENODEV);
 	CHECK(host.pause() == 0);
 	CHECK(host.useBuffers(0, 2, 0) == 0);
+}
+
+namespace {
+
+/* voluntary_ctxt_switches of thread @p tid of this process: how often it slept. */
+long voluntarySwitches(int tid)
+{
+	std::ifstream status("/proc/self/task/" + std::to_string(tid) + "/status");
+	std::string line;
+	while (std::getline(status, line))
+		if (line.rfind("voluntary_ctxt_switches:", 0) == 0)
+			return atol(line.c_str() + line.find(':') + 1);
+	return -1;
+}
+
+} /* namespace */
+
+TEST_CASE("control changes made elsewhere reach Props while streaming, and the main loop sleeps through frames",
+	  "[node][controls]")
+{
+	NodeHost host(NodeHost::MainLoop::Thread);
+	REQUIRE(host.load(kFactory, deviceProps(vivid::kSinglePlanar)) == 0);
+	uint8_t buf[1024];
+	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_YUY2, 640, 480, 0, 25)) == 0);
+	REQUIRE(host.useBuffers(4, 1, bit(SPA_DATA_DmaBuf)) == 0);
+	REQUIRE(host.start() == 0);
+	REQUIRE(host.waitFrames(3, 10000).size() >= 3);
+
+	/* videobuf2 wakes every poller of the queue at each frame, whatever it
+	 * polls for: a main loop that polled the device for control events
+	 * (POLLPRI) woke up once a frame. While streaming they are the data
+	 * loop's to poll, and the main loop has nothing to do. */
+	const int tid = host.mainThreadId();
+	host.clearFrames();
+	const long before = voluntarySwitches(tid);
+	const size_t frames = host.waitFrames(25, 10000).size();
+	const long slept = voluntarySwitches(tid) - before;
+	INFO(frames << " frames, the main loop's thread slept " << slept << " times");
+	REQUIRE(before >= 0);
+	CHECK(frames >= 25);
+	CHECK(slept < 5);
+
+	/* A control written by another program while streaming: Props changed. */
+	int seen = host.waitParamChange(SPA_PARAM_Props, 0, 0);
+	REQUIRE(std::system("v4l2-ctl -d /dev/video0 -c brightness=11") == 0);
+	int now = host.waitParamChange(SPA_PARAM_Props, seen, 5000);
+	CHECK(now > seen);
+	CHECK(host.waitFrames(1, 5000).size() >= 1); /* still streaming */
+
+	/* And once paused, through the main loop's own watch again. */
+	REQUIRE(host.pause() == 0);
+	seen = host.waitParamChange(SPA_PARAM_Props, 0, 0);
+	REQUIRE(std::system("v4l2-ctl -d /dev/video0 -c brightness=22") == 0);
+	CHECK(host.waitParamChange(SPA_PARAM_Props, seen, 5000) > seen);
+	REQUIRE(std::system("v4l2-ctl -d /dev/video0 -c brightness=128") == 0);
 }
