@@ -259,7 +259,8 @@ def summary(rows, scen="yuyv-180p60"):
             if lat.get("status") == "ok" else ("–", "–")
         sc = f"{r['syscalls']['total']:.2f}" if r.get("syscalls") else "–"
         dl = f"{med(r, 'data_loop_us'):.0f}" if med(r, "data_loop_us") else "–"
-        lines.append(f"| {p} | {d['median']:.0f} ({d['min']:.0f}..{d['max']:.0f}) | {ratio(s)} | {ratio(fl)} "
+        cpu = f"{d['median']:.0f} ({d['min']:.0f}..{d['max']:.0f})" if d else "–"
+        lines.append(f"| {p} | {cpu} | {ratio(s)} | {ratio(fl)} "
                      f"| {dl} | {sc} | {late[0]} | {late[1]} |")
     return lines
 
