@@ -167,27 +167,14 @@ struct Client {
 				c->portId = id;
 		}
 	}
-	static void onNodeParam(void *data, int seq, uint32_t id, uint32_t index, uint32_t next,
-				const spa_pod *param)
+	/* A node or port param: counted; recorded into @p Into when it is an @p Id and recording. */
+	template<uint32_t Id, std::vector<PodWords> Client::*Into>
+	static void onParam(void *data, int, uint32_t id, uint32_t, uint32_t, const spa_pod *param)
 	{
-		(void)seq;
-		(void)index;
-		(void)next;
 		auto *c = static_cast<Client *>(data);
 		c->paramsReceived++;
-		if (c->record && param && id == SPA_PARAM_Props)
-			c->props.push_back(hostile::toWords(param));
-	}
-	static void onPortParam(void *data, int seq, uint32_t id, uint32_t index, uint32_t next,
-				const spa_pod *param)
-	{
-		(void)seq;
-		(void)index;
-		(void)next;
-		auto *c = static_cast<Client *>(data);
-		c->paramsReceived++;
-		if (c->record && param && id == SPA_PARAM_EnumFormat)
-			c->portFormats.push_back(hostile::toWords(param));
+		if (c->record && param && id == Id)
+			(c->*Into).push_back(hostile::toWords(param));
 	}
 
 	/* Iterates the loop until @p done or @p seconds passed; false on timeout or disconnect. */
@@ -219,8 +206,8 @@ struct Client {
 			.version = PW_VERSION_CORE_EVENTS, .done = onCoreDone, .error = onCoreError};
 		static const pw_registry_events registryEvents = {.version = PW_VERSION_REGISTRY_EVENTS,
 								   .global = onGlobal};
-		static const pw_node_events nodeEvents = {.version = PW_VERSION_NODE_EVENTS, .param = onNodeParam};
-		static const pw_port_events portEvents = {.version = PW_VERSION_PORT_EVENTS, .param = onPortParam};
+		static const pw_node_events nodeEvents = {.version = PW_VERSION_NODE_EVENTS, .param = onParam<SPA_PARAM_Props, &Client::props>};
+		static const pw_port_events portEvents = {.version = PW_VERSION_PORT_EVENTS, .param = onParam<SPA_PARAM_EnumFormat, &Client::portFormats>};
 
 		mainLoop = pw_main_loop_new(nullptr);
 		if (!mainLoop)
