@@ -485,6 +485,17 @@ int SourceNode::portUseBuffers(uint32_t flags, struct spa_buffer **buffers, uint
 		spa_log_error(log_, "%s: buffers given before a format", device_.path().c_str());
 		return -EIO;
 	}
+	/* The io area outlives the buffers: PipeWire keeps one per port across
+	 * links and buffer sets (impl-port.c's rt.io, which the port's tee copies
+	 * to each link). What it still holds from the last stream, a buffer id
+	 * of the old set marked HAVE_DATA when its consumer left before taking
+	 * it, would be handed out as a frame of the new set that the driver has
+	 * not filled (seen: a first frame with an empty chunk). Paused here: the
+	 * data loop does not touch it. */
+	if (io_) {
+		io_->status = SPA_STATUS_NEED_DATA;
+		io_->buffer_id = SPA_ID_INVALID;
+	}
 	return buffers_->use(buffers, n, flags, format_, plan_, allocator_);
 }
 

@@ -166,10 +166,20 @@ int NodeHost::useBuffers(uint32_t n, uint32_t datas, uint32_t typeMask, uint32_t
 	return onMain([&] { return useBuffersOnMain(n, datas, typeMask, flags); });
 }
 
+void NodeHost::setIo(const struct spa_io_buffers &io)
+{
+	onMain([&] {
+		io_ = io;
+		return 0;
+	});
+}
+
 int NodeHost::useBuffersOnMain(uint32_t n, uint32_t datas, uint32_t typeMask, uint32_t flags)
 {
-	io_ = SPA_IO_BUFFERS_INIT;
-	spa_node_port_set_io(node_, SPA_DIRECTION_OUTPUT, 0, SPA_IO_Buffers, &io_, sizeof(io_));
+	if (!keepIo_) {
+		io_ = SPA_IO_BUFFERS_INIT;
+		spa_node_port_set_io(node_, SPA_DIRECTION_OUTPUT, 0, SPA_IO_Buffers, &io_, sizeof(io_));
+	}
 
 	spa_node_port_use_buffers(node_, SPA_DIRECTION_OUTPUT, 0, 0, nullptr, 0);
 	free(buffers_);

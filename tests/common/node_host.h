@@ -79,6 +79,14 @@ public:
 	struct spa_buffer **buffers() const { return buffers_; }
 	uint32_t bufferCount() const { return nBuffers_; }
 
+	/**
+	 * From now on useBuffers() leaves the io area as it is, the way
+	 * PipeWire's port io outlives links and buffer sets (impl-port.c).
+	 */
+	void keepIoAcrossBuffers() { keepIo_ = true; }
+	/** Writes @p io into the output port's io area (on the main loop). */
+	void setIo(const struct spa_io_buffers &io);
+
 	int start();
 	int pause();
 	/**
@@ -122,6 +130,7 @@ private:
 	struct pw_data_loop *dataLoop_ = nullptr;
 	struct pw_data_loop *mainLoop_ = nullptr; /* a loop and its thread, like the daemon's main loop */
 	struct spa_io_buffers io_ = {};
+	bool keepIo_ = false;
 	struct spa_buffer **buffers_ = nullptr;
 	uint32_t nBuffers_ = 0;
 	struct spa_node_callbacks callbacks_ = {};

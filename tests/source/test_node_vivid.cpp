@@ -292,6 +292,32 @@ TEST_CASE_METHOD(NodeFixture, "DmaBuf: every plane is a videobuf2 export; cycles
 	CHECK(countOpenFds() == fdsBefore);
 }
 
+/* PipeWire's io area is the port's (impl-port.c): a consumer that left
+ * before taking its last frame leaves HAVE_DATA and an id of the old buffer
+ * set in it, and the next consumer's buffers meet that io. */
+TEST_CASE_METHOD(NodeFixture, "new buffers: what the io area held from the last stream is not handed out",
+		 "[node][dmabuf]")
+{
+	NodeHost &host = node(vivid::kSinglePlanar);
+	uint8_t buf[1024];
+	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_YUY2, 640, 480, 0, 25)) == 0);
+	REQUIRE(host.useBuffers(4, 1, bit(SPA_DATA_DmaBuf)) == 0);
+	host.keepIoAcrossBuffers();
+	host.setIo({SPA_STATUS_HAVE_DATA, 2});
+	REQUIRE(host.useBuffers(4, 1, bit(SPA_DATA_DmaBuf)) == 0);
+
+	REQUIRE(host.start() == 0);
+	auto frames = host.waitFrames(5, 10000);
+	REQUIRE(host.pause() == 0);
+	REQUIRE(frames.size() >= 5);
+	checkFrames(frames);
+	/* Every frame handed out was filled by the driver: an unfilled one
+	 * still has the empty chunk that use_buffers gave it. */
+	for (const auto &f : frames)
+		CHECK(f.chunks[0].size == 640 * 480 * 2);
+}
+
 /* Last, and run on its own: vivid's disconnect unregisters the instance for the rest of the boot. */
 TEST_CASE_METHOD(NodeFixture, "unplug while streaming: an error event, no crash, no leaked fd", "[.][unplug]")
 {
