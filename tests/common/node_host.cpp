@@ -182,10 +182,17 @@ int NodeHost::useBuffersOnMain(uint32_t n, uint32_t datas, uint32_t typeMask, ui
 	}
 
 	spa_node_port_use_buffers(node_, SPA_DIRECTION_OUTPUT, 0, 0, nullptr, 0);
+	allocBuffers(n, datas, typeMask);
+	return spa_node_port_use_buffers(node_, SPA_DIRECTION_OUTPUT, 0, flags, buffers_, n);
+}
+
+void NodeHost::allocBuffers(uint32_t n, uint32_t datas, uint32_t typeMask)
+{
 	free(buffers_);
 	buffers_ = nullptr;
 	nBuffers_ = 0;
-
+	if (n == 0)
+		return;
 	struct spa_meta metas[1] = {{SPA_META_Header, sizeof(struct spa_meta_header), nullptr}};
 	std::vector<struct spa_data> d(datas);
 	std::vector<uint32_t> aligns(datas, 16);
@@ -196,7 +203,6 @@ int NodeHost::useBuffersOnMain(uint32_t n, uint32_t datas, uint32_t typeMask, ui
 	buffers_ = spa_buffer_alloc_array(n, SPA_BUFFER_ALLOC_FLAG_NO_DATA, 1, metas, datas, d.data(),
 					  aligns.data());
 	nBuffers_ = n;
-	return spa_node_port_use_buffers(node_, SPA_DIRECTION_OUTPUT, 0, flags, buffers_, n);
 }
 
 int NodeHost::giveBuffers(uint32_t n, uint32_t datas, const DataFiller &fill)
@@ -206,20 +212,11 @@ int NodeHost::giveBuffers(uint32_t n, uint32_t datas, const DataFiller &fill)
 
 int NodeHost::giveBuffersOnMain(uint32_t n, uint32_t datas, const DataFiller &fill)
 {
+	/* Releases the last buffers and (unless kept) resets the io area. */
 	int ret = useBuffersOnMain(0, datas, 0, 0);
 	if (ret < 0)
 		return ret;
-	io_ = SPA_IO_BUFFERS_INIT;
-	spa_node_port_set_io(node_, SPA_DIRECTION_OUTPUT, 0, SPA_IO_Buffers, &io_, sizeof(io_));
-	struct spa_meta metas[1] = {{SPA_META_Header, sizeof(struct spa_meta_header), nullptr}};
-	std::vector<struct spa_data> d(datas);
-	std::vector<uint32_t> aligns(datas, 16);
-	for (auto &x : d)
-		x = {};
-	free(buffers_);
-	buffers_ = spa_buffer_alloc_array(n, SPA_BUFFER_ALLOC_FLAG_NO_DATA, 1, metas, datas, d.data(),
-					  aligns.data());
-	nBuffers_ = n;
+	allocBuffers(n, datas, 0);
 	for (uint32_t i = 0; i < n; i++)
 		for (uint32_t p = 0; p < datas; p++)
 			fill(i, p, &buffers_[i]->datas[p]);

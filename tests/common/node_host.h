@@ -121,6 +121,8 @@ private:
 	int loadOnMain(const char *factory, const std::map<std::string, std::string> &props);
 	int useBuffersOnMain(uint32_t n, uint32_t datas, uint32_t typeMask, uint32_t flags);
 	int giveBuffersOnMain(uint32_t n, uint32_t datas, const DataFiller &fill);
+	/** Frees the last buffers and allocates @p n skeletons of @p datas datas (header meta, type @p typeMask). */
+	void allocBuffers(uint32_t n, uint32_t datas, uint32_t typeMask);
 	/* Runs @p f on the main loop's thread (in place without one); its result. */
 	int onMain(const std::function<int()> &f);
 
