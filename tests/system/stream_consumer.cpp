@@ -232,18 +232,22 @@ void onProcess(void *data)
 			bad = checkBars(pixels, stride, s->opt.width, s->opt.height);
 		else if (pixels)
 			bad = 8;
+		struct spa_meta_header *h = static_cast<struct spa_meta_header *>(
+			spa_buffer_find_meta_data(buf, SPA_META_Header, sizeof(*h)));
+		/* The header says whether the producer ever filled this buffer (pts
+		 * 0: not since the buffers were made). */
 		if (bad && s->badPixels == 0)
 			fprintf(stderr, "%s: frame %" PRIu64 ": %" PRIu64 " bars wrong (chunk offset %u "
-				"size %u stride %d flags 0x%x; bar 0 Y %d)\n", s->opt.name.c_str(), s->frames,
+				"size %u stride %d flags 0x%x; bar 0 Y %d; header seq %" PRIu64
+				" pts %" PRId64 " flags 0x%x)\n", s->opt.name.c_str(), s->frames,
 				bad, d->chunk->offset, d->chunk->size, d->chunk->stride, d->chunk->flags,
 				pixels && d->chunk->size >= stride * s->opt.height
-					? sample(pixels, stride, s->opt.width / 16, s->opt.height / 2, 0) : -1);
+					? sample(pixels, stride, s->opt.width / 16, s->opt.height / 2, 0) : -1,
+				h ? h->seq : 0, h ? h->pts : -1, h ? h->flags : 0);
 		s->badPixels += bad;
 		if (own != MAP_FAILED)
 			munmap(own, ownSize);
 
-		struct spa_meta_header *h = static_cast<struct spa_meta_header *>(
-			spa_buffer_find_meta_data(buf, SPA_META_Header, sizeof(*h)));
 		if (h) {
 			if (s->haveSeq && h->seq > s->lastSeq + 1)
 				s->gaps += h->seq - s->lastSeq - 1;
