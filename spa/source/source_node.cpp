@@ -148,6 +148,13 @@ int SourceNode::init(const struct spa_dict *info, const struct spa_support *supp
 	nodeInfo_.flags = SPA_NODE_FLAG_RT;
 	nodeParams_[kNodePropInfo] = SPA_PARAM_INFO(SPA_PARAM_PropInfo, SPA_PARAM_INFO_READ);
 	nodeParams_[kNodeProps] = SPA_PARAM_INFO(SPA_PARAM_Props, SPA_PARAM_INFO_READWRITE);
+	/* The port's formats on the node too, as PipeWire's v4l2 source lists
+	 * them (v4l2-source.c, 0.3.65 and 1.4): libwebrtc (Chromium, Firefox)
+	 * reads a camera's formats from the node's EnumFormat and drops a
+	 * camera without any ("Found Camera ... 0 formats", getUserMedia then
+	 * NotFoundError). Format becomes readable once one is set. */
+	nodeParams_[kNodeEnumFormat] = SPA_PARAM_INFO(SPA_PARAM_EnumFormat, SPA_PARAM_INFO_READ);
+	nodeParams_[kNodeFormat] = SPA_PARAM_INFO(SPA_PARAM_Format, 0);
 	nodeParams_[kNodeIO] = SPA_PARAM_INFO(SPA_PARAM_IO, SPA_PARAM_INFO_READ);
 	nodeInfo_.params = nodeParams_;
 	nodeInfo_.n_params = SPA_N_ELEMENTS(nodeParams_);
@@ -359,6 +366,10 @@ int SourceNode::enumParams(int seq, uint32_t id, uint32_t start, uint32_t num,
 				return buildIoParam(b, id, SPA_IO_Position, sizeof(struct spa_io_position));
 			return nullptr;
 		});
+	case SPA_PARAM_EnumFormat:
+	case SPA_PARAM_Format:
+		/* The output port's, the node's only one. */
+		return portEnumParams(seq, id, start, num, filter);
 	default:
 		return -ENOENT;
 	}

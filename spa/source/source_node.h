@@ -65,7 +65,8 @@ private:
 		V4l2FrameIntervals intervals;
 	};
 	/* Positions in nodeParams_ and portParams_. */
-	enum NodeParamIndex { kNodePropInfo, kNodeProps, kNodeIO, kNodeParamCount };
+	enum NodeParamIndex { kNodePropInfo, kNodeProps, kNodeEnumFormat, kNodeFormat, kNodeIO,
+			      kNodeParamCount };
 	enum PortParamIndex { kPortEnumFormat, kPortMeta, kPortIO, kPortFormat, kPortBuffers,
 			      kPortParamCount };
 

@@ -54,6 +54,11 @@ void SourceNode::clearFormat()
 	portParams_[kPortFormat] = SPA_PARAM_INFO(SPA_PARAM_Format, SPA_PARAM_INFO_WRITE);
 	portParams_[kPortBuffers] = SPA_PARAM_INFO(SPA_PARAM_Buffers, 0);
 	portChangeMask_ |= SPA_PORT_CHANGE_MASK_PARAMS;
+	if (nodeParams_[kNodeFormat].flags & SPA_PARAM_INFO_READ) {
+		nodeParams_[kNodeFormat] = SPA_PARAM_INFO(SPA_PARAM_Format, 0);
+		nodeChangeMask_ |= SPA_NODE_CHANGE_MASK_PARAMS;
+		emitNodeInfo(false);
+	}
 }
 
 int SourceNode::setFormat(uint32_t flags, const struct spa_pod *param)
@@ -179,6 +184,9 @@ int SourceNode::setFormat(uint32_t flags, const struct spa_pod *param)
 	portParams_[kPortBuffers] = SPA_PARAM_INFO(SPA_PARAM_Buffers, SPA_PARAM_INFO_READ);
 	portChangeMask_ |= SPA_PORT_CHANGE_MASK_PARAMS;
 	emitPortInfo(false);
+	nodeParams_[kNodeFormat] = SPA_PARAM_INFO(SPA_PARAM_Format, SPA_PARAM_INFO_READ);
+	nodeChangeMask_ |= SPA_NODE_CHANGE_MASK_PARAMS;
+	emitNodeInfo(false);
 
 	spa_log_info(log_, "%s: format %s %ux%u, %zu plane(s), %u/%u s per frame, buffers %u..%u, "
 		     "io-mode %s", path, chosen->name, fmt.width, fmt.height, fmt.planes.size(),

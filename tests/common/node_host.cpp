@@ -154,6 +154,31 @@ std::vector<std::vector<uint8_t>> NodeHost::portParams(uint32_t id, const struct
 	return out;
 }
 
+std::vector<std::vector<uint8_t>> NodeHost::nodeParams(uint32_t id, const struct spa_pod *filter)
+{
+	std::vector<std::vector<uint8_t>> out;
+	onMain([&] {
+	for (uint32_t index = 0;;) {
+		uint8_t buf[8192];
+		struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+		struct spa_pod *param = nullptr;
+		if (spa_node_enum_params_sync(node_, id, &index, filter, &param, &b) != 1)
+			break;
+		const uint8_t *p = reinterpret_cast<const uint8_t *>(param);
+		out.emplace_back(p, p + SPA_POD_SIZE(param));
+	}
+	return 0;
+	});
+	return out;
+}
+
+int64_t NodeHost::nodeParamFlags(uint32_t id)
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	auto it = paramFlags_.find(id);
+	return it == paramFlags_.end() ? -1 : int64_t(it->second);
+}
+
 int NodeHost::setFormat(const struct spa_pod *format)
 {
 	return onMain([&] {

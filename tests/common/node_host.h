@@ -58,6 +58,13 @@ public:
 
 	/** Every param of @p id on the output port (copies), optionally filtered. */
 	std::vector<std::vector<uint8_t>> portParams(uint32_t id, const struct spa_pod *filter = nullptr);
+	/** Every param of @p id on the node itself (copies), optionally filtered. */
+	std::vector<std::vector<uint8_t>> nodeParams(uint32_t id, const struct spa_pod *filter = nullptr);
+	/**
+	 * SPA_PARAM_INFO_* flags of node param @p id in the last node info
+	 * event; -1 if the node does not list it.
+	 */
+	int64_t nodeParamFlags(uint32_t id);
 
 	/** port_set_param(Format). */
 	int setFormat(const struct spa_pod *format);

@@ -92,6 +92,32 @@ TEST_CASE_METHOD(NodeFixture, "EnumFormat reflects the device: modifier-less fir
 	CHECK(planesOf(mp, SPA_VIDEO_FORMAT_I420) == std::set<int>{1, 3});
 }
 
+TEST_CASE_METHOD(NodeFixture, "the node lists its port's formats, as libwebrtc reads them", "[node]")
+{
+	/* libwebrtc (Chromium, Firefox) enumerates EnumFormat on the node, not
+	 * on its port, and drops a camera that has none. */
+	NodeHost &host = node(vivid::kSinglePlanar);
+	CHECK(host.nodeParamFlags(SPA_PARAM_EnumFormat) == SPA_PARAM_INFO_READ);
+	auto onNode = host.nodeParams(SPA_PARAM_EnumFormat);
+	REQUIRE_FALSE(onNode.empty());
+	CHECK(onNode == host.portParams(SPA_PARAM_EnumFormat));
+
+	/* Format: listed, readable once one is set, the port's; gone again
+	 * when the format is cleared. */
+	CHECK(host.nodeParamFlags(SPA_PARAM_Format) == 0);
+	CHECK(host.nodeParams(SPA_PARAM_Format).empty());
+	uint8_t buf[1024];
+	struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
+	REQUIRE(host.setFormat(rawFormat(&b, SPA_VIDEO_FORMAT_YUY2, 640, 480, 1, 25)) == 0);
+	CHECK(host.nodeParamFlags(SPA_PARAM_Format) == SPA_PARAM_INFO_READ);
+	auto format = host.nodeParams(SPA_PARAM_Format);
+	REQUIRE(format.size() == 1);
+	CHECK(format == host.portParams(SPA_PARAM_Format));
+	REQUIRE(host.setFormat(nullptr) == 0);
+	CHECK(host.nodeParamFlags(SPA_PARAM_Format) == 0);
+	CHECK(host.nodeParams(SPA_PARAM_Format).empty());
+}
+
 TEST_CASE_METHOD(NodeFixture, "formats the device does not have are refused", "[node][bad-input]")
 {
 	NodeHost &host = node(vivid::kSinglePlanar);
