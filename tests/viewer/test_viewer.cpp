@@ -196,8 +196,9 @@ TEST_CASE("parseViewerOptions", "[viewer]")
 	std::string error;
 	const char *ok[] = {"viewer", "--target", "vivid-sp", "--frames", "30", "--report",
 			    "--size", "320x180", "--format", "nv12", "--data-types", "dmabuf,memfd",
-			    "--screenshot", "/tmp/x.png", "--no-dmabuf", nullptr};
-	REQUIRE(parseViewerOptions(15, const_cast<char **>(ok), &o, &error) == 0);
+			    "--screenshot", "/tmp/x.png", "--no-dmabuf", "--framerate", "30000/1001",
+			    nullptr};
+	REQUIRE(parseViewerOptions(17, const_cast<char **>(ok), &o, &error) == 0);
 	CHECK(o.target == "vivid-sp");
 	CHECK(o.frames == 30);
 	CHECK(o.report);
@@ -207,6 +208,8 @@ TEST_CASE("parseViewerOptions", "[viewer]")
 	CHECK(o.dataTypes == ((1u << SPA_DATA_DmaBuf) | (1u << SPA_DATA_MemFd)));
 	CHECK(o.screenshot == "/tmp/x.png");
 	CHECK(o.noDmabuf);
+	CHECK(o.framerateNum == 30000);
+	CHECK(o.framerateDenom == 1001);
 
 	const char *defaults[] = {"viewer", nullptr};
 	REQUIRE(parseViewerOptions(1, const_cast<char **>(defaults), &o, &error) == 0);
@@ -216,7 +219,8 @@ TEST_CASE("parseViewerOptions", "[viewer]")
 	for (std::vector<const char *> bad : std::vector<std::vector<const char *>>{
 		     {"viewer", "--frames", "-1"}, {"viewer", "--frames", "x"},
 		     {"viewer", "--size", "640"}, {"viewer", "--size", "0x480"},
-		     {"viewer", "--format", "NOPE"}, {"viewer", "--data-types", "dmabuf,gpu"},
+		     {"viewer", "--format", "NOPE"}, {"viewer", "--framerate", "0"},
+		     {"viewer", "--framerate", "25/0"}, {"viewer", "--data-types", "dmabuf,gpu"},
 		     {"viewer", "--bogus"}, {"viewer", "extra"}}) {
 		INFO(bad[1]);
 		bad.push_back(nullptr);

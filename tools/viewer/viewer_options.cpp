@@ -38,6 +38,19 @@ bool parseSize(const std::string &s, uint32_t *w, uint32_t *h)
 	return true;
 }
 
+bool parseFramerate(const std::string &s, uint32_t *num, uint32_t *denom)
+{
+	size_t slash = s.find('/');
+	uint64_t n, d = 1;
+	if (!parseCount(s.substr(0, slash).c_str(), &n) ||
+	    (slash != std::string::npos && !parseCount(s.substr(slash + 1).c_str(), &d)) || n == 0 ||
+	    d == 0 || n > 1000000 || d > 1000000)
+		return false;
+	*num = uint32_t(n);
+	*denom = uint32_t(d);
+	return true;
+}
+
 bool parseDataTypes(const std::string &list, uint32_t *mask)
 {
 	std::stringstream ss(list);
@@ -66,6 +79,7 @@ std::string viewerUsage(const char *argv0)
 		"  --target NAME        node.name or object.serial to link to (default: any)\n"
 		"  --format NAME        format table name: YUYV, NV12, NV12M, ... (default: any)\n"
 		"  --size WxH           frame size in pixels\n"
+		"  --framerate N[/D]    frames per second\n"
 		"  --data-types LIST    accepted data types, any of dmabuf,memfd,memptr (default all)\n"
 		"  --frames N           quit after N frames (default: run until the window closes)\n"
 		"  --report             print one line of counts on stdout at exit\n"
@@ -82,12 +96,13 @@ std::string viewerUsage(const char *argv0)
 
 int parseViewerOptions(int argc, char **argv, ViewerOptions *out, std::string *error)
 {
-	enum { Target = 256, Format, Size, DataTypes, Frames, Report, Screenshot, Ready,
+	enum { Target = 256, Format, Size, Framerate, DataTypes, Frames, Report, Screenshot, Ready,
 	       ReadyFrames, NoDmabuf, NoControls, Verbose, Help };
 	static const option longOptions[] = {
 		{"target", required_argument, nullptr, Target},
 		{"format", required_argument, nullptr, Format},
 		{"size", required_argument, nullptr, Size},
+		{"framerate", required_argument, nullptr, Framerate},
 		{"data-types", required_argument, nullptr, DataTypes},
 		{"frames", required_argument, nullptr, Frames},
 		{"report", no_argument, nullptr, Report},
@@ -120,6 +135,12 @@ int parseViewerOptions(int argc, char **argv, ViewerOptions *out, std::string *e
 		case Size:
 			if (!parseSize(arg, &opts.width, &opts.height)) {
 				*error = "bad --size '" + arg + "' (WxH, e.g. 640x480)";
+				return -EINVAL;
+			}
+			break;
+		case Framerate:
+			if (!parseFramerate(arg, &opts.framerateNum, &opts.framerateDenom)) {
+				*error = "bad --framerate '" + arg + "' (N or N/D)";
 				return -EINVAL;
 			}
 			break;

@@ -11,6 +11,7 @@ struct ViewerOptions {
 	std::string target;      /**< node.name or object.serial; empty: any camera */
 	std::string format;      /**< format table name; empty: any */
 	uint32_t width = 0, height = 0; /**< requested size, pixels; 0: any */
+	uint32_t framerateNum = 0, framerateDenom = 0; /**< requested frames per second; 0: any */
 	uint32_t dataTypes = 0;  /**< bits 1 << SPA_DATA_*; set by parse to all three by default */
 	uint64_t frames = 0;     /**< quit after this many frames; 0: run until closed */
 	bool report = false;     /**< print ViewerStats::reportLine() on stdout at exit */

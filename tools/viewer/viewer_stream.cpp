@@ -72,6 +72,7 @@ private:
 	uint64_t nextGeneration = 1;
 
 	bool synced = false, connected = false, failed = false;
+	bool stopping = false; /* our own disconnect: its state changes are no error */
 	int initialSync = -1, controlsSync = -1;
 	std::map<uint32_t, ControlInfo> controls; /* by Props key, PropInfo order lost: sorted by id */
 	std::vector<uint32_t> controlOrder;
@@ -287,7 +288,8 @@ void StreamCore::connectStream()
 
 	uint8_t storage[4096];
 	spa_pod_builder b = SPA_POD_BUILDER_INIT(storage, sizeof(storage));
-	capture::FormatRequest request{requested, opts.width, opts.height, 0, 0};
+	capture::FormatRequest request{requested, opts.width, opts.height, opts.framerateNum,
+				       opts.framerateDenom};
 	std::vector<const spa_pod *> params = capture::buildEnumFormats(&b, request);
 	if (params.empty()) {
 		fail("cannot build the EnumFormat params");
@@ -306,6 +308,8 @@ void StreamCore::onStateChanged(pw_stream_state state, const char *error)
 {
 	log("stream state: %s%s%s", pw_stream_state_as_string(state), error ? ": " : "",
 	    error ? error : "");
+	if (stopping)
+		return;
 	if (state == PW_STREAM_STATE_ERROR)
 		fail(std::string("stream error: ") + (error ? error : "unknown"));
 	else if (state == PW_STREAM_STATE_UNCONNECTED && connected)
@@ -390,6 +394,7 @@ void StreamCore::onProcess()
 
 void StreamCore::stop()
 {
+	stopping = true;
 	if (stream) {
 		/* With the listener still on, so that remove_buffer unmaps. */
 		pw_stream_disconnect(stream);

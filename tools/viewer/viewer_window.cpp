@@ -101,7 +101,7 @@ void ViewerWindow::Impl::buildWindow()
 
 	if (!opts.noControls) {
 		GtkWidget *scroller = gtk_scrolled_window_new();
-		gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroller), GTK_POLICY_NEVER,
+		gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroller), GTK_POLICY_AUTOMATIC,
 					       GTK_POLICY_AUTOMATIC);
 		controlsGrid = gtk_grid_new();
 		gtk_grid_set_row_spacing(GTK_GRID(controlsGrid), 2);
