@@ -179,7 +179,9 @@ TEST_CASE("ViewerStats: frames, gaps, fps, texture paths and the report line", "
 	CHECK(s.dataType() == "DmaBuf");
 	CHECK(s.reportLine() ==
 	      "viewer: frames=6 textures_dmabuf=5 textures_memory=1 textures_failed=0 gaps=2 "
-	      "type=DmaBuf fps=25.0 exporter=videobuf2_vmalloc");
+	      "type=DmaBuf fps=25.0 exporter=videobuf2_vmalloc controls=0 controls_set=0");
+	s.setControls(59, 1);
+	CHECK(s.reportLine().find(" controls=59 controls_set=1") != std::string::npos);
 	CHECK(s.statusLine().find("25.0 fps") == 0);
 
 	/* The rate is over the last 2 s only: after a pause, the new rate. */
@@ -197,8 +199,8 @@ TEST_CASE("parseViewerOptions", "[viewer]")
 	const char *ok[] = {"viewer", "--target", "vivid-sp", "--frames", "30", "--report",
 			    "--size", "320x180", "--format", "nv12", "--data-types", "dmabuf,memfd",
 			    "--screenshot", "/tmp/x.png", "--no-dmabuf", "--framerate", "30000/1001",
-			    nullptr};
-	REQUIRE(parseViewerOptions(17, const_cast<char **>(ok), &o, &error) == 0);
+			    "--control", "brightness=-5", "--control", "api.v4l2.gain=7", nullptr};
+	REQUIRE(parseViewerOptions(21, const_cast<char **>(ok), &o, &error) == 0);
 	CHECK(o.target == "vivid-sp");
 	CHECK(o.frames == 30);
 	CHECK(o.report);
@@ -210,6 +212,9 @@ TEST_CASE("parseViewerOptions", "[viewer]")
 	CHECK(o.noDmabuf);
 	CHECK(o.framerateNum == 30000);
 	CHECK(o.framerateDenom == 1001);
+	REQUIRE(o.setControls.size() == 2);
+	CHECK(o.setControls[0] == std::make_pair(std::string("brightness"), -5));
+	CHECK(o.setControls[1] == std::make_pair(std::string("api.v4l2.gain"), 7));
 
 	const char *defaults[] = {"viewer", nullptr};
 	REQUIRE(parseViewerOptions(1, const_cast<char **>(defaults), &o, &error) == 0);
@@ -221,6 +226,9 @@ TEST_CASE("parseViewerOptions", "[viewer]")
 		     {"viewer", "--size", "640"}, {"viewer", "--size", "0x480"},
 		     {"viewer", "--format", "NOPE"}, {"viewer", "--framerate", "0"},
 		     {"viewer", "--framerate", "25/0"}, {"viewer", "--data-types", "dmabuf,gpu"},
+		     {"viewer", "--control", "brightness"}, {"viewer", "--control", "=1"},
+		     {"viewer", "--control", "gain=x"}, {"viewer", "--control", "gain=4294967296"},
+		     {"viewer", "--control", "gain=1", "--no-controls"},
 		     {"viewer", "--bogus"}, {"viewer", "extra"}}) {
 		INFO(bad[1]);
 		bad.push_back(nullptr);
@@ -349,4 +357,22 @@ TEST_CASE("buildControlProps and parsePropsValues round trip", "[viewer]")
 	spa_pod_builder small = SPA_POD_BUILDER_INIT(tiny, sizeof(tiny));
 	CHECK(buildControlProps(&small, brightness, 1) == nullptr);
 	CHECK(parsePropsValues(nullptr).empty());
+}
+
+TEST_CASE("findControl: by PropInfo name, short name or description", "[viewer]")
+{
+	std::vector<ControlInfo> list(2);
+	list[0].id = SPA_PROP_brightness;
+	list[0].name = "api.v4l2.brightness";
+	list[0].description = "Brightness";
+	list[1].id = 0x1000300;
+	list[1].name = "api.v4l2.integer_32_bits";
+	list[1].description = "Integer 32 Bits";
+	CHECK(findControl(list, "api.v4l2.brightness") == &list[0]);
+	CHECK(findControl(list, "brightness") == &list[0]);
+	CHECK(findControl(list, "BRIGHTNESS") == &list[0]);
+	CHECK(findControl(list, "integer_32_bits") == &list[1]);
+	CHECK(findControl(list, "Integer 32 Bits") == &list[1]);
+	CHECK(findControl(list, "contrast") == nullptr);
+	CHECK(findControl(list, "") == nullptr);
 }

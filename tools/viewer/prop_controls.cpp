@@ -2,6 +2,8 @@
 #include "prop_controls.h"
 
 #include <cerrno>
+#include <cstdlib>
+#include <strings.h>
 #include <algorithm>
 #include <cstdio>
 
@@ -176,6 +178,34 @@ const spa_pod *buildControlProps(spa_pod_builder *b, const ControlInfo &control,
 		spa_pod_builder_int(b, value);
 	auto *pod = static_cast<const spa_pod *>(spa_pod_builder_pop(b, &f));
 	return b->state.offset > b->size ? nullptr : pod;
+}
+
+const ControlInfo *findControl(const std::vector<ControlInfo> &controls, const std::string &name)
+{
+	static const std::string prefix = "api.v4l2.";
+	for (const ControlInfo &c : controls) {
+		const std::string shortName = c.name.rfind(prefix, 0) == 0 ? c.name.substr(prefix.size()) : c.name;
+		for (const std::string *candidate : {&c.name, &shortName, &c.description})
+			if (!candidate->empty() && strcasecmp(candidate->c_str(), name.c_str()) == 0)
+				return &c;
+	}
+	return nullptr;
+}
+
+int parseControlAssignment(const std::string &text, std::string *name, int32_t *value)
+{
+	size_t eq = text.find('=');
+	if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+		return -EINVAL;
+	const char *start = text.c_str() + eq + 1;
+	char *end = nullptr;
+	errno = 0;
+	long long v = strtoll(start, &end, 10);
+	if (errno || *end || v < INT32_MIN || v > INT32_MAX)
+		return -EINVAL;
+	*name = text.substr(0, eq);
+	*value = int32_t(v);
+	return 0;
 }
 
 } /* namespace v4l2dmabuf::viewer */

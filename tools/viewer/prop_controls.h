@@ -54,4 +54,18 @@ std::map<uint32_t, int32_t> parsePropsValues(const spa_pod *props);
  */
 const spa_pod *buildControlProps(spa_pod_builder *b, const ControlInfo &control, int32_t value);
 
+/**
+ * The control of @p controls called @p name: its PropInfo name
+ * ("api.v4l2.brightness"), that name without "api.v4l2." ("brightness"),
+ * or its description ("Brightness"), compared case-insensitively.
+ * @return the control, or nullptr.
+ */
+const ControlInfo *findControl(const std::vector<ControlInfo> &controls, const std::string &name);
+
+/**
+ * Splits "NAME=VALUE" (VALUE a decimal int32; for booleans 0/1).
+ * @return 0; -EINVAL when there is no '=', no name, or VALUE is no int32.
+ */
+int parseControlAssignment(const std::string &text, std::string *name, int32_t *value);
+
 } /* namespace v4l2dmabuf::viewer */

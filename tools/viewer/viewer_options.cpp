@@ -10,6 +10,7 @@
 #include <spa/buffer/buffer.h>
 
 #include "format_table.h"
+#include "prop_controls.h"
 
 namespace v4l2dmabuf::viewer {
 
@@ -88,6 +89,8 @@ std::string viewerUsage(const char *argv0)
 		"  --ready-frames N     (default 10)\n"
 		"  --no-dmabuf          always map and convert (GdkMemoryTexture), never import\n"
 		"  --no-controls        no controls panel\n"
+		"  --control NAME=VALUE set a control of the node at start (e.g. brightness=140;\n"
+		"                       the name as in the panel or api.v4l2.NAME); repeatable\n"
 		"  --verbose            log negotiation, buffers and texture errors to stderr\n"
 		"  --help               this text\n\n"
 		"Exit status: 0 after a clean exit with at least one frame (or none asked for),\n"
@@ -97,7 +100,7 @@ std::string viewerUsage(const char *argv0)
 int parseViewerOptions(int argc, char **argv, ViewerOptions *out, std::string *error)
 {
 	enum { Target = 256, Format, Size, Framerate, DataTypes, Frames, Report, Screenshot, Ready,
-	       ReadyFrames, NoDmabuf, NoControls, Verbose, Help };
+	       ReadyFrames, NoDmabuf, NoControls, Control, Verbose, Help };
 	static const option longOptions[] = {
 		{"target", required_argument, nullptr, Target},
 		{"format", required_argument, nullptr, Format},
@@ -111,6 +114,7 @@ int parseViewerOptions(int argc, char **argv, ViewerOptions *out, std::string *e
 		{"ready-frames", required_argument, nullptr, ReadyFrames},
 		{"no-dmabuf", no_argument, nullptr, NoDmabuf},
 		{"no-controls", no_argument, nullptr, NoControls},
+		{"control", required_argument, nullptr, Control},
 		{"verbose", no_argument, nullptr, Verbose},
 		{"help", no_argument, nullptr, Help},
 		{nullptr, 0, nullptr, 0},
@@ -167,12 +171,26 @@ int parseViewerOptions(int argc, char **argv, ViewerOptions *out, std::string *e
 		case Ready: opts.ready = arg; break;
 		case NoDmabuf: opts.noDmabuf = true; break;
 		case NoControls: opts.noControls = true; break;
+		case Control: {
+			std::string name;
+			int32_t value;
+			if (parseControlAssignment(arg, &name, &value) < 0) {
+				*error = "bad --control '" + arg + "' (NAME=VALUE, VALUE an integer)";
+				return -EINVAL;
+			}
+			opts.setControls.emplace_back(name, value);
+			break;
+		}
 		case Verbose: opts.verbose = true; break;
 		case Help: opts.help = true; break;
 		default:
 			*error = std::string("unknown option '") + argv[optind - 1] + "'";
 			return -EINVAL;
 		}
+	}
+	if (opts.noControls && !opts.setControls.empty()) {
+		*error = "--control needs the node's controls: not with --no-controls";
+		return -EINVAL;
 	}
 	if (optind < argc) {
 		*error = std::string("unexpected argument '") + argv[optind] + "'";

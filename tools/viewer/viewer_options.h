@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace v4l2dmabuf::viewer {
 
@@ -20,6 +22,8 @@ struct ViewerOptions {
 	uint64_t readyFrames = 10;
 	bool noDmabuf = false;   /**< never build DMA-BUF textures (the memory path only) */
 	bool noControls = false; /**< no controls panel */
+	/** --control NAME=VALUE: set once the node's controls are known (prop_controls.h findControl). */
+	std::vector<std::pair<std::string, int32_t>> setControls;
 	bool verbose = false;
 	bool help = false;
 };

@@ -56,13 +56,14 @@ std::string ViewerStats::reportLine() const
 	char line[512];
 	snprintf(line, sizeof(line),
 		 "viewer: frames=%llu textures_dmabuf=%llu textures_memory=%llu textures_failed=%llu "
-		 "gaps=%llu type=%s fps=%.1f exporter=%s",
+		 "gaps=%llu type=%s fps=%.1f exporter=%s controls=%llu controls_set=%llu",
 		 static_cast<unsigned long long>(frames_),
 		 static_cast<unsigned long long>(dmabufTextures_),
 		 static_cast<unsigned long long>(memoryTextures_),
 		 static_cast<unsigned long long>(failedTextures_),
 		 static_cast<unsigned long long>(gaps()), dataType().c_str(), fps(),
-		 exporter_.empty() ? "-" : exporter_.c_str());
+		 exporter_.empty() ? "-" : exporter_.c_str(), static_cast<unsigned long long>(controls_),
+		 static_cast<unsigned long long>(controlsSet_));
 	return line;
 }
 

@@ -31,6 +31,12 @@ public:
 	void addTexture(TexturePath path);
 	/** The DMA-BUF exporter of the buffers ("videobuf2_vmalloc"); "" if none. */
 	void setExporter(const std::string &exporter) { exporter_ = exporter; }
+	/** The node has @p n controls (PropInfo of Int/Bool type); @p set of them were set by --control. */
+	void setControls(uint64_t n, uint64_t set)
+	{
+		controls_ = n;
+		controlsSet_ = set;
+	}
 
 	uint64_t frames() const { return frames_; }
 	uint64_t gaps() const { return sequence_.gaps(); }
@@ -51,8 +57,8 @@ public:
 	std::string statusLine() const;
 	/**
 	 * The --report line: "viewer: frames=N textures_dmabuf=N
-	 * textures_memory=N textures_failed=N gaps=N type=DmaBuf fps=F exporter=NAME"
-	 * (exporter "-" when none).
+	 * textures_memory=N textures_failed=N gaps=N type=DmaBuf fps=F exporter=NAME
+	 * controls=N controls_set=N" (exporter "-" when none).
 	 */
 	std::string reportLine() const;
 
@@ -63,6 +69,7 @@ private:
 	uint64_t dmabufTextures_ = 0, memoryTextures_ = 0, failedTextures_ = 0;
 	std::optional<uint32_t> dataType_;
 	std::string exporter_;
+	uint64_t controls_ = 0, controlsSet_ = 0;
 	capture::SequenceTracker sequence_;
 	std::deque<int64_t> times_; /* arrival times within the window, oldest first */
 };

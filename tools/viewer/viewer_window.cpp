@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 #include <time.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -175,6 +176,21 @@ void ViewerWindow::Impl::onControls(const std::vector<ControlInfo> &list,
 {
 	if (!controlsGrid)
 		return;
+	/* --control first, so that the widgets show the values set. */
+	std::map<uint32_t, int32_t> current = values;
+	uint64_t set = 0;
+	for (const auto &[name, value] : opts.setControls) {
+		const ControlInfo *c = findControl(list, name);
+		int res = c ? stream->setControl(*c, value) : -ENOENT;
+		if (res < 0) {
+			fprintf(stderr, "viewer: cannot set control %s: %s\n", name.c_str(),
+				c ? strerror(-res) : "no such control");
+			continue;
+		}
+		current[c->id] = value;
+		set++;
+	}
+	stats.setControls(list.size(), set);
 	GtkWidget *child;
 	while ((child = gtk_widget_get_first_child(controlsGrid)) != nullptr)
 		gtk_grid_remove(GTK_GRID(controlsGrid), child);
@@ -184,8 +200,8 @@ void ViewerWindow::Impl::onControls(const std::vector<ControlInfo> &list,
 	for (const ControlInfo &info : list) {
 		auto c = std::make_unique<ControlWidget>();
 		c->info = info;
-		auto found = values.find(info.id);
-		int32_t value = found != values.end() ? found->second : info.def;
+		auto found = current.find(info.id);
+		int32_t value = found != current.end() ? found->second : info.def;
 		GtkWidget *label = gtk_label_new(info.label().c_str());
 		gtk_label_set_xalign(GTK_LABEL(label), 0);
 		switch (info.kind) {
