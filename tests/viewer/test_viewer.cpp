@@ -182,6 +182,11 @@ TEST_CASE("ViewerStats: frames, gaps, fps, texture paths and the report line", "
 	      "type=DmaBuf fps=25.0 exporter=videobuf2_vmalloc controls=0 controls_set=0");
 	s.setControls(59, 1);
 	CHECK(s.reportLine().find(" controls=59 controls_set=1") != std::string::npos);
+	CHECK(s.reportLine().find("open_dmabufs") == std::string::npos);
+	s.setOpenDmabufs(0);
+	CHECK(s.reportLine().find(" controls_set=1 open_dmabufs=0") != std::string::npos);
+	/* No device here: a process of this test holds no DMA-BUF. */
+	CHECK(countOpenDmabufs() == 0);
 	CHECK(s.statusLine().find("25.0 fps") == 0);
 
 	/* The rate is over the last 2 s only: after a pause, the new rate. */

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 #include "viewer_stats.h"
 
-#include <cstdio>
+#include <dirent.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+
+#include "dmabuf.h"
 #include "spa_names.h"
 
 namespace v4l2dmabuf::viewer {
@@ -64,7 +69,27 @@ std::string ViewerStats::reportLine() const
 		 static_cast<unsigned long long>(gaps()), dataType().c_str(), fps(),
 		 exporter_.empty() ? "-" : exporter_.c_str(), static_cast<unsigned long long>(controls_),
 		 static_cast<unsigned long long>(controlsSet_));
-	return line;
+	std::string result = line;
+	if (openDmabufs_ >= 0)
+		result += " open_dmabufs=" + std::to_string(openDmabufs_);
+	return result;
+}
+
+int countOpenDmabufs()
+{
+	DIR *dir = opendir("/proc/self/fd");
+	if (!dir)
+		return -errno;
+	int self = dirfd(dir), n = 0;
+	while (dirent *e = readdir(dir)) {
+		char *end = nullptr;
+		long fd = strtol(e->d_name, &end, 10);
+		if (*end || end == e->d_name || fd == self)
+			continue;
+		n += !dmabufExporter(int(fd)).empty();
+	}
+	closedir(dir);
+	return n;
 }
 
 } /* namespace v4l2dmabuf::viewer */

@@ -32,6 +32,8 @@ public:
 	/** The DMA-BUF exporter of the buffers ("videobuf2_vmalloc"); "" if none. */
 	void setExporter(const std::string &exporter) { exporter_ = exporter; }
 	/** The node has @p n controls (PropInfo of Int/Bool type); @p set of them were set by --control. */
+	/** DMA-BUF fds the process holds at exit (countOpenDmabufs()); -1: not counted. */
+	void setOpenDmabufs(int n) { openDmabufs_ = n; }
 	void setControls(uint64_t n, uint64_t set)
 	{
 		controls_ = n;
@@ -58,7 +60,8 @@ public:
 	/**
 	 * The --report line: "viewer: frames=N textures_dmabuf=N
 	 * textures_memory=N textures_failed=N gaps=N type=DmaBuf fps=F exporter=NAME
-	 * controls=N controls_set=N" (exporter "-" when none).
+	 * controls=N controls_set=N open_dmabufs=N" (exporter "-" when none;
+	 * open_dmabufs only once counted).
 	 */
 	std::string reportLine() const;
 
@@ -70,8 +73,15 @@ private:
 	std::optional<uint32_t> dataType_;
 	std::string exporter_;
 	uint64_t controls_ = 0, controlsSet_ = 0;
+	int openDmabufs_ = -1;
 	capture::SequenceTracker sequence_;
 	std::deque<int64_t> times_; /* arrival times within the window, oldest first */
 };
+
+/**
+ * The DMA-BUFs among this process's open fds (/proc/self/fd, each checked
+ * with dmabufExporter()); -errno when /proc/self/fd cannot be read.
+ */
+int countOpenDmabufs();
 
 } /* namespace v4l2dmabuf::viewer */

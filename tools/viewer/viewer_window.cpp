@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <utility>
 #include <vector>
 
 #include <spa/buffer/meta.h>
@@ -74,7 +75,8 @@ struct ViewerWindow::Impl {
 	void onControlChanged(ControlWidget *c, int32_t value);
 	void onAfterPaint();
 	void updateStatus() { gtk_label_set_text(GTK_LABEL(status), stats.statusLine().c_str()); }
-	void finish();
+	void saveScreenshot();
+	void teardown();
 };
 
 void ViewerWindow::Impl::buildWindow()
@@ -266,11 +268,8 @@ void ViewerWindow::Impl::onControlChanged(ControlWidget *c, int32_t value)
 		fprintf(stderr, "viewer: cannot set %s: %s\n", c->info.label().c_str(), strerror(-res));
 }
 
-void ViewerWindow::Impl::finish()
+void ViewerWindow::Impl::saveScreenshot()
 {
-	if (opts.report)
-		printf("%s\n", stats.reportLine().c_str());
-	fflush(stdout);
 	if (!opts.screenshot.empty()) {
 		if (!lastTexture)
 			fprintf(stderr, "viewer: no frame for --screenshot %s\n", opts.screenshot.c_str());
@@ -279,27 +278,40 @@ void ViewerWindow::Impl::finish()
 	}
 }
 
+/* Stream first (its buffers go), then the textures and the window; then
+ * GLib runs what GTK left pending, so that released textures are finalized. */
+void ViewerWindow::Impl::teardown()
+{
+	if (stream)
+		stream->stop();
+	if (frameClock && afterPaintHandler)
+		g_signal_handler_disconnect(frameClock, afterPaintHandler);
+	frameClock = nullptr;
+	afterPaintHandler = 0;
+	if (lastTexture)
+		g_object_unref(lastTexture);
+	lastTexture = nullptr;
+	if (window)
+		gtk_window_destroy(GTK_WINDOW(window));
+	window = nullptr;
+	controls.clear();
+	for (guint &id : signalSources)
+		if (id)
+			g_source_remove(std::exchange(id, 0));
+	if (statusTimer)
+		g_source_remove(std::exchange(statusTimer, 0));
+	while (g_main_context_iteration(nullptr, FALSE))
+		;
+	stream.reset();
+}
+
 ViewerWindow::ViewerWindow(const ViewerOptions &options) : impl_(std::make_unique<Impl>(options)) {}
 
 ViewerWindow::~ViewerWindow()
 {
-	Impl &s = *impl_;
-	/* Stream first (its buffers go), then the textures and the window. */
-	s.stream.reset();
-	if (s.frameClock && s.afterPaintHandler)
-		g_signal_handler_disconnect(s.frameClock, s.afterPaintHandler);
-	if (s.lastTexture)
-		g_object_unref(s.lastTexture);
-	if (s.window)
-		gtk_window_destroy(GTK_WINDOW(s.window));
-	s.controls.clear();
-	for (guint id : s.signalSources)
-		if (id)
-			g_source_remove(id);
-	if (s.statusTimer)
-		g_source_remove(s.statusTimer);
-	if (s.mainLoop)
-		g_main_loop_unref(s.mainLoop);
+	impl_->teardown();
+	if (impl_->mainLoop)
+		g_main_loop_unref(impl_->mainLoop);
 }
 
 int ViewerWindow::run()
@@ -331,10 +343,16 @@ int ViewerWindow::run()
 	}, &s);
 
 	gtk_window_present(GTK_WINDOW(s.window));
-	if (s.stream->start() == 0 || s.fatalError.empty())
+	if (s.stream->start() == 0 && s.fatalError.empty())
 		g_main_loop_run(s.mainLoop);
 	s.stream->stop();
-	s.finish();
+	s.saveScreenshot();
+	s.teardown();
+	/* Every DMA-BUF texture released by now: no plane fd may be left open. */
+	s.stats.setOpenDmabufs(countOpenDmabufs());
+	if (s.opts.report)
+		printf("%s\n", s.stats.reportLine().c_str());
+	fflush(stdout);
 	if (!s.fatalError.empty())
 		return 1;
 	return s.stats.frames() > 0 || !s.opts.frames ? 0 : 1;
