@@ -50,6 +50,8 @@ struct ViewerWindow::Impl {
 	bool newTexture = false;        /* set since the last paint */
 	uint64_t paintedFrames = 0;
 	bool readyWritten = false;
+	/* quit() was called: the loop may still dispatch a frame before it stops. */
+	bool quitting = false;
 	std::string fatalError;
 	guint signalSources[2] = {0, 0};
 	guint statusTimer = 0;
@@ -65,6 +67,7 @@ struct ViewerWindow::Impl {
 	}
 	void quit()
 	{
+		quitting = true;
 		if (mainLoop)
 			g_main_loop_quit(mainLoop);
 	}
@@ -126,6 +129,8 @@ void ViewerWindow::Impl::buildWindow()
 
 void ViewerWindow::Impl::onFrame(Frame &frame)
 {
+	if (quitting)
+		return; /* --frames N means N: later ones go straight back */
 	const spa_buffer &b = *frame.buffer;
 	auto *header = static_cast<spa_meta_header *>(
 		spa_buffer_find_meta_data(&b, SPA_META_Header, sizeof(spa_meta_header)));
