@@ -348,7 +348,7 @@ int ViewerWindow::run()
 	}, &s);
 
 	gtk_window_present(GTK_WINDOW(s.window));
-	if (s.stream->start() == 0 && s.fatalError.empty())
+	if (s.stream->start() == 0 && s.fatalError.empty() && !s.quitting)
 		g_main_loop_run(s.mainLoop);
 	s.stream->stop();
 	s.saveScreenshot();
