@@ -135,21 +135,32 @@ int NodeHost::loadOnMain(const char *factoryName, const std::map<std::string, st
 	return 0;
 }
 
-std::vector<std::vector<uint8_t>> NodeHost::portParams(uint32_t id, const struct spa_pod *filter)
+/* Copies of every param one enum_params call style returns, on the main loop. */
+template <typename EnumOne>
+static std::vector<std::vector<uint8_t>> collectParams(EnumOne enumOne)
 {
 	std::vector<std::vector<uint8_t>> out;
-	onMain([&] {
 	for (uint32_t index = 0;;) {
 		uint8_t buf[8192];
 		struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
 		struct spa_pod *param = nullptr;
-		if (spa_node_port_enum_params_sync(node_, SPA_DIRECTION_OUTPUT, 0, id, &index, filter,
-						   &param, &b) != 1)
+		if (enumOne(&index, &param, &b) != 1)
 			break;
 		const uint8_t *p = reinterpret_cast<const uint8_t *>(param);
 		out.emplace_back(p, p + SPA_POD_SIZE(param));
 	}
-	return 0;
+	return out;
+}
+
+std::vector<std::vector<uint8_t>> NodeHost::portParams(uint32_t id, const struct spa_pod *filter)
+{
+	std::vector<std::vector<uint8_t>> out;
+	onMain([&] {
+		out = collectParams([&](uint32_t *index, struct spa_pod **param, struct spa_pod_builder *b) {
+			return spa_node_port_enum_params_sync(node_, SPA_DIRECTION_OUTPUT, 0, id, index,
+							      filter, param, b);
+		});
+		return 0;
 	});
 	return out;
 }
@@ -158,16 +169,10 @@ std::vector<std::vector<uint8_t>> NodeHost::nodeParams(uint32_t id, const struct
 {
 	std::vector<std::vector<uint8_t>> out;
 	onMain([&] {
-	for (uint32_t index = 0;;) {
-		uint8_t buf[8192];
-		struct spa_pod_builder b = SPA_POD_BUILDER_INIT(buf, sizeof(buf));
-		struct spa_pod *param = nullptr;
-		if (spa_node_enum_params_sync(node_, id, &index, filter, &param, &b) != 1)
-			break;
-		const uint8_t *p = reinterpret_cast<const uint8_t *>(param);
-		out.emplace_back(p, p + SPA_POD_SIZE(param));
-	}
-	return 0;
+		out = collectParams([&](uint32_t *index, struct spa_pod **param, struct spa_pod_builder *b) {
+			return spa_node_enum_params_sync(node_, id, index, filter, param, b);
+		});
+		return 0;
 	});
 	return out;
 }
