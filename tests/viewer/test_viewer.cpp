@@ -2,7 +2,8 @@
 /*
  * The viewer's logic without GTK (tools/viewer): the DMA-BUF plane
  * description GdkDmabufTextureBuilder gets, the counters of the status line
- * and --report, the command line, and PropInfo/Props PODs as controls.
+ * and --report, the command line, PropInfo/Props PODs as controls, and the
+ * Camera portal's request paths and answers.
  */
 #include <cstring>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <spa/param/props.h>
 #include <spa/pod/builder.h>
 
+#include "camera_portal.h"
 #include "catch.h"
 #include "dmabuf_layout.h"
 #include "prop_controls.h"
@@ -185,6 +187,10 @@ TEST_CASE("ViewerStats: frames, gaps, fps, texture paths and the report line", "
 	CHECK(s.reportLine().find("open_dmabufs") == std::string::npos);
 	s.setOpenDmabufs(0);
 	CHECK(s.reportLine().find(" controls_set=1 open_dmabufs=0") != std::string::npos);
+	s.setConnection("portal", "");
+	CHECK(s.reportLine().find(" controls_set=1 remote=portal node=- open_dmabufs=0") != std::string::npos);
+	s.setConnection("daemon", "vivid-sp");
+	CHECK(s.reportLine().find(" remote=daemon node=vivid-sp open_dmabufs=0") != std::string::npos);
 	/* No device here: a process of this test holds no DMA-BUF. */
 	CHECK(countOpenDmabufs() == 0);
 	CHECK(s.statusLine().find("25.0 fps") == 0);
@@ -225,6 +231,12 @@ TEST_CASE("parseViewerOptions", "[viewer]")
 	REQUIRE(parseViewerOptions(1, const_cast<char **>(defaults), &o, &error) == 0);
 	CHECK(o.frames == 0);
 	CHECK(o.dataTypes == ((1u << SPA_DATA_DmaBuf) | (1u << SPA_DATA_MemFd) | (1u << SPA_DATA_MemPtr)));
+	CHECK_FALSE(o.portal);
+
+	const char *portal[] = {"viewer", "--portal", "--target", "42", nullptr};
+	REQUIRE(parseViewerOptions(4, const_cast<char **>(portal), &o, &error) == 0);
+	CHECK(o.portal);
+	CHECK(o.target == "42");
 
 	for (std::vector<const char *> bad : std::vector<std::vector<const char *>>{
 		     {"viewer", "--frames", "-1"}, {"viewer", "--frames", "x"},
@@ -380,4 +392,26 @@ TEST_CASE("findControl: by PropInfo name, short name or description", "[viewer]"
 	CHECK(findControl(list, "Integer 32 Bits") == &list[1]);
 	CHECK(findControl(list, "contrast") == nullptr);
 	CHECK(findControl(list, "") == nullptr);
+}
+
+TEST_CASE("portalRequestPath: the Request a handle_token names", "[viewer]")
+{
+	CHECK(portalRequestPath(":1.42", "v4l2dmabufviewer77") ==
+	      "/org/freedesktop/portal/desktop/request/1_42/v4l2dmabufviewer77");
+	CHECK(portalRequestPath(":1.1234", "a_B9") == "/org/freedesktop/portal/desktop/request/1_1234/a_B9");
+	/* Not a unique name, or a token that is no object path element. */
+	CHECK(portalRequestPath("org.example.App", "t").empty());
+	CHECK(portalRequestPath(":", "t").empty());
+	CHECK(portalRequestPath(":1.42", "").empty());
+	CHECK(portalRequestPath(":1.42", "a/b").empty());
+	CHECK(portalRequestPath(":1.42", "a-b").empty());
+	CHECK(portalRequestPath(":1.4/2", "t").empty());
+}
+
+TEST_CASE("portalResponseError: only 0 grants", "[viewer]")
+{
+	CHECK(portalResponseError(0).empty());
+	CHECK(portalResponseError(1).find("denied") != std::string::npos);
+	CHECK(portalResponseError(2).find("not granted") != std::string::npos);
+	CHECK(portalResponseError(7).find("unknown response 7") != std::string::npos);
 }

@@ -78,6 +78,9 @@ std::string viewerUsage(const char *argv0)
 		"Show a PipeWire camera node (a V4L2 DMA-BUF source) in a GTK 4 window, with\n"
 		"its frame rate, sequence gaps, buffer memory type and controls.\n\n"
 		"  --target NAME        node.name or object.serial to link to (default: any)\n"
+		"  --portal             ask the desktop's Camera portal for access (AccessCamera,\n"
+		"                       OpenPipeWireRemote) and use the cameras it grants; without\n"
+		"                       --target, the first camera on the portal's remote\n"
 		"  --format NAME        format table name: YUYV, NV12, NV12M, ... (default: any)\n"
 		"  --size WxH           frame size in pixels\n"
 		"  --framerate N[/D]    frames per second\n"
@@ -94,15 +97,16 @@ std::string viewerUsage(const char *argv0)
 		"  --verbose            log negotiation, buffers and texture errors to stderr\n"
 		"  --help               this text\n\n"
 		"Exit status: 0 after a clean exit with at least one frame (or none asked for),\n"
-		"1 on a stream error or no frame, 2 on bad usage.\n";
+		"1 on a stream error or no frame (or the portal refused), 2 on bad usage.\n";
 }
 
 int parseViewerOptions(int argc, char **argv, ViewerOptions *out, std::string *error)
 {
-	enum { Target = 256, Format, Size, Framerate, DataTypes, Frames, Report, Screenshot, Ready,
+	enum { Target = 256, Portal, Format, Size, Framerate, DataTypes, Frames, Report, Screenshot, Ready,
 	       ReadyFrames, NoDmabuf, NoControls, Control, Verbose, Help };
 	static const option longOptions[] = {
 		{"target", required_argument, nullptr, Target},
+		{"portal", no_argument, nullptr, Portal},
 		{"format", required_argument, nullptr, Format},
 		{"size", required_argument, nullptr, Size},
 		{"framerate", required_argument, nullptr, Framerate},
@@ -129,6 +133,7 @@ int parseViewerOptions(int argc, char **argv, ViewerOptions *out, std::string *e
 		std::string arg = optarg ? optarg : "";
 		switch (c) {
 		case Target: opts.target = arg; break;
+		case Portal: opts.portal = true; break;
 		case Format:
 			if (!findFormatByName(arg.c_str())) {
 				*error = "unknown format '" + arg + "'";

@@ -11,6 +11,8 @@ namespace v4l2dmabuf::viewer {
 /** The command line of v4l2-dmabuf-viewer. */
 struct ViewerOptions {
 	std::string target;      /**< node.name or object.serial; empty: any camera */
+	/** Connect through the desktop's Camera portal (camera_portal.h), not to the daemon's socket. */
+	bool portal = false;
 	std::string format;      /**< format table name; empty: any */
 	uint32_t width = 0, height = 0; /**< requested size, pixels; 0: any */
 	uint32_t framerateNum = 0, framerateDenom = 0; /**< requested frames per second; 0: any */

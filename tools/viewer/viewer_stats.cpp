@@ -70,6 +70,8 @@ std::string ViewerStats::reportLine() const
 		 exporter_.empty() ? "-" : exporter_.c_str(), static_cast<unsigned long long>(controls_),
 		 static_cast<unsigned long long>(controlsSet_));
 	std::string result = line;
+	if (!remote_.empty())
+		result += " remote=" + remote_ + " node=" + (node_.empty() ? "-" : node_);
 	if (openDmabufs_ >= 0)
 		result += " open_dmabufs=" + std::to_string(openDmabufs_);
 	return result;

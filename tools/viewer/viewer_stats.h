@@ -31,9 +31,19 @@ public:
 	void addTexture(TexturePath path);
 	/** The DMA-BUF exporter of the buffers ("videobuf2_vmalloc"); "" if none. */
 	void setExporter(const std::string &exporter) { exporter_ = exporter; }
-	/** The node has @p n controls (PropInfo of Int/Bool type); @p set of them were set by --control. */
 	/** DMA-BUF fds the process holds at exit (countOpenDmabufs()); -1: not counted. */
 	void setOpenDmabufs(int n) { openDmabufs_ = n; }
+	/**
+	 * How the viewer reached the node: @p remote "daemon" (its socket) or
+	 * "portal" (the Camera portal's remote); @p node the target's node.name
+	 * or object.serial, "" when the session chose.
+	 */
+	void setConnection(const std::string &remote, const std::string &node)
+	{
+		remote_ = remote;
+		node_ = node;
+	}
+	/** The node has @p n controls (PropInfo of Int/Bool type); @p set of them were set by --control. */
 	void setControls(uint64_t n, uint64_t set)
 	{
 		controls_ = n;
@@ -60,7 +70,8 @@ public:
 	/**
 	 * The --report line: "viewer: frames=N textures_dmabuf=N
 	 * textures_memory=N textures_failed=N gaps=N type=DmaBuf fps=F exporter=NAME
-	 * controls=N controls_set=N open_dmabufs=N" (exporter "-" when none;
+	 * controls=N controls_set=N remote=daemon|portal node=NAME open_dmabufs=N"
+	 * (exporter and node "-" when none; remote and node only once set,
 	 * open_dmabufs only once counted).
 	 */
 	std::string reportLine() const;
@@ -72,6 +83,7 @@ private:
 	uint64_t dmabufTextures_ = 0, memoryTextures_ = 0, failedTextures_ = 0;
 	std::optional<uint32_t> dataType_;
 	std::string exporter_;
+	std::string remote_, node_;
 	uint64_t controls_ = 0, controlsSet_ = 0;
 	int openDmabufs_ = -1;
 	capture::SequenceTracker sequence_;

@@ -25,8 +25,9 @@ public:
 	}
 	~StreamCore() { stop(); }
 
-	int start();
+	int start(UniqueFd remote);
 	void stop();
+	const std::string &target() const { return opts.target; }
 	int setControl(const ControlInfo &control, int32_t value);
 	void requeue(pw_buffer *b, uint64_t generation);
 
@@ -56,6 +57,8 @@ private:
 	ViewerStream::ControlsHandler onControls;
 	ViewerStream::ErrorHandler onError;
 	const FormatInfo *requested = nullptr;
+	/* A portal remote without --target: the first camera it lists becomes the target. */
+	bool pickCamera = false;
 
 	pw_loop *loop = nullptr;
 	bool loopEntered = false;
@@ -99,7 +102,7 @@ void StreamCore::fail(const std::string &message)
 	onError(message, true);
 }
 
-int StreamCore::start()
+int StreamCore::start(UniqueFd remote)
 {
 	if (!opts.format.empty())
 		requested = findFormatByName(opts.format.c_str());
@@ -115,7 +118,13 @@ int StreamCore::start()
 		fail(std::string("cannot create a PipeWire context: ") + strerror(-res));
 		return res;
 	}
-	core = pw_context_connect(context, nullptr, 0);
+	if (remote.isValid()) {
+		/* The core owns the socket from here (and closes it on disconnect). */
+		pickCamera = opts.target.empty();
+		core = pw_context_connect_fd(context, remote.release(), nullptr, 0);
+	} else {
+		core = pw_context_connect(context, nullptr, 0);
+	}
 	if (!core) {
 		int res = -errno;
 		fail(std::string("cannot connect to the PipeWire daemon: ") + strerror(-res));
@@ -165,7 +174,9 @@ void StreamCore::onCoreDone(uint32_t id, int seq)
 		return;
 	if (seq == initialSync && !synced) {
 		synced = true;
-		if (opts.target.empty())
+		if (pickCamera && !connected)
+			fail("the Camera portal's PipeWire remote lists no camera node");
+		else if (opts.target.empty())
 			connectStream();
 		else if (!connected)
 			log("target '%s' not present yet, waiting", opts.target.c_str());
@@ -190,10 +201,17 @@ void StreamCore::onCoreError(uint32_t id, int res, const char *message)
 
 void StreamCore::onGlobal(uint32_t id, const char *type, const spa_dict *props)
 {
-	if (opts.target.empty() || connected || strcmp(type, PW_TYPE_INTERFACE_Node) != 0 || !props)
+	if ((opts.target.empty() && !pickCamera) || connected ||
+	    strcmp(type, PW_TYPE_INTERFACE_Node) != 0 || !props)
 		return;
 	const char *name = spa_dict_lookup(props, PW_KEY_NODE_NAME);
 	const char *serial = spa_dict_lookup(props, PW_KEY_OBJECT_SERIAL);
+	const char *mediaClass = spa_dict_lookup(props, PW_KEY_MEDIA_CLASS);
+	if (pickCamera && opts.target.empty() && mediaClass && strcmp(mediaClass, "Video/Source") == 0 &&
+	    (serial || name)) {
+		opts.target = serial ? serial : name;
+		log("the portal's remote lists camera node %u '%s': the target", id, name ? name : "");
+	}
 	if ((name && opts.target == name) || (serial && opts.target == serial)) {
 		log("target found: node %u", id);
 		if (!opts.noControls)
@@ -458,9 +476,14 @@ ViewerStream::~ViewerStream()
 	stop();
 }
 
-int ViewerStream::start()
+int ViewerStream::start(UniqueFd remote)
 {
-	return core_->start();
+	return core_->start(std::move(remote));
+}
+
+const std::string &ViewerStream::target() const
+{
+	return core_->target();
 }
 
 int ViewerStream::setControl(const ControlInfo &control, int32_t value)

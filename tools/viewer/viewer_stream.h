@@ -13,6 +13,7 @@
 #include "buffer_mapping.h"
 #include "format_params.h"
 #include "prop_controls.h"
+#include "unique_fd.h"
 #include "viewer_options.h"
 
 namespace v4l2dmabuf::viewer {
@@ -68,11 +69,18 @@ public:
 	~ViewerStream();
 
 	/**
-	 * Connects to the daemon and attaches the loop to the GLib main
-	 * context. The stream connects once the target node is seen.
+	 * Connects to the daemon, or over @p remote when valid (a connected
+	 * PipeWire socket, e.g. CameraPortal's; the core takes it), and
+	 * attaches the loop to the GLib main context. The stream connects once
+	 * the target node is seen; over @p remote without a target, the first
+	 * Video/Source node the remote lists is the target (a portal remote
+	 * lists only the cameras the app may use), and none is a fatal error.
 	 * @return 0, or a negative errno (the message through ErrorHandler).
 	 */
-	int start();
+	int start(UniqueFd remote = UniqueFd());
+
+	/** The target node (node.name or object.serial); "" when linked to whatever the session chose. */
+	const std::string &target() const;
 
 	/**
 	 * Sets control @p control of the target to @p value (pw_node_set_param

@@ -14,6 +14,7 @@
 
 #include <spa/buffer/meta.h>
 
+#include "camera_portal.h"
 #include "texture_import.h"
 #include "viewer_stats.h"
 #include "viewer_stream.h"
@@ -41,6 +42,7 @@ struct ViewerWindow::Impl {
 	ViewerOptions opts;
 	ViewerStats stats;
 	std::unique_ptr<ViewerStream> stream;
+	std::unique_ptr<CameraPortal> portal; /* --portal, until it answered */
 	GMainLoop *mainLoop = nullptr;
 	GtkWidget *window = nullptr, *picture = nullptr, *status = nullptr, *controlsGrid = nullptr;
 	GdkTexture *lastTexture = nullptr; /* our reference, for --screenshot */
@@ -64,6 +66,12 @@ struct ViewerWindow::Impl {
 	{
 		if (opts.verbose)
 			fprintf(stderr, "viewer: %s\n", text.c_str());
+	}
+	void fatal(const std::string &message)
+	{
+		fprintf(stderr, "viewer: %s\n", message.c_str());
+		fatalError = message;
+		quit();
 	}
 	void quit()
 	{
@@ -330,11 +338,10 @@ int ViewerWindow::run()
 			s.onControls(list, values);
 		},
 		[&s](const std::string &message, bool fatal) {
-			fprintf(stderr, "viewer: %s\n", message.c_str());
-			if (fatal) {
-				s.fatalError = message;
-				s.quit();
-			}
+			if (fatal)
+				s.fatal(message);
+			else
+				fprintf(stderr, "viewer: %s\n", message.c_str());
 		});
 	int signals[2] = {SIGINT, SIGTERM};
 	for (int i = 0; i < 2; i++)
@@ -348,8 +355,25 @@ int ViewerWindow::run()
 	}, &s);
 
 	gtk_window_present(GTK_WINDOW(s.window));
-	if (s.stream->start() == 0 && s.fatalError.empty() && !s.quitting)
+	bool started;
+	if (s.opts.portal) {
+		/* The window shows while the portal asks the user; the stream starts on its answer. */
+		gtk_label_set_text(GTK_LABEL(s.status), "asking the Camera portal for access");
+		s.portal = std::make_unique<CameraPortal>(s.opts.verbose);
+		s.portal->open([&s](UniqueFd remote, const std::string &error) {
+			if (!error.empty())
+				s.fatal(error);
+			else
+				s.stream->start(std::move(remote)); /* errors through the ErrorHandler */
+		});
+		started = true;
+	} else {
+		started = s.stream->start() == 0;
+	}
+	if (started && s.fatalError.empty() && !s.quitting)
 		g_main_loop_run(s.mainLoop);
+	s.portal.reset();
+	s.stats.setConnection(s.opts.portal ? "portal" : "daemon", s.stream->target());
 	s.stream->stop();
 	s.saveScreenshot();
 	s.teardown();
