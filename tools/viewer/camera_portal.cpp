@@ -56,6 +56,9 @@ std::string portalResponseError(uint32_t response)
 }
 
 struct CameraPortal::State {
+	/** A reply handler: @p fds is the reply's fd list, or null. */
+	using ReplyHandler = void (State::*)(GVariant *reply, GUnixFDList *fds);
+
 	bool verbose = false;
 	Done done;
 	GCancellable *cancellable = nullptr;
@@ -98,49 +101,71 @@ struct CameraPortal::State {
 			   GVariant *params, gpointer d) { static_cast<State *>(d)->onResponse(params); },
 			this, nullptr);
 	}
+	void call(const char *interface, const char *method, GVariant *params, const char *replyType,
+		  std::string failure, ReplyHandler onReply);
 
 	void onBus();
-	void onCameraPresent(GVariant *reply);
+	void onCameraPresent(GVariant *reply, GUnixFDList *);
 	void accessCamera();
-	void onAccessCameraHandle(GVariant *reply);
+	void onAccessCameraHandle(GVariant *reply, GUnixFDList *);
 	void onResponse(GVariant *params);
 	void onRemote(GVariant *reply, GUnixFDList *fds);
 };
+
+namespace {
+
+/* One method call in flight. A cancelled one (the CameraPortal is gone)
+ * frees this without touching the state. */
+struct PendingCall {
+	CameraPortal::State *state;
+	std::string failure; /* the line when the call fails */
+	CameraPortal::State::ReplyHandler onReply;
+};
+
+void onCallDone(GObject *source, GAsyncResult *res, gpointer data)
+{
+	std::unique_ptr<PendingCall> pending(static_cast<PendingCall *>(data));
+	g_autoptr(GError) error = nullptr;
+	g_autoptr(GUnixFDList) fds = nullptr;
+	g_autoptr(GVariant) reply = g_dbus_connection_call_with_unix_fd_list_finish(
+		G_DBUS_CONNECTION(source), &fds, res, &error);
+	if (isCancelled(error))
+		return;
+	if (!reply)
+		pending->state->fail(pending->failure, error);
+	else
+		(pending->state->*pending->onReply)(reply, fds);
+}
+
+} /* namespace */
+
+/* Every call goes to the portal's object; fds come back with
+ * OpenPipeWireRemote's reply only. */
+void CameraPortal::State::call(const char *interface, const char *method, GVariant *params,
+			       const char *replyType, std::string failure, ReplyHandler onReply)
+{
+	g_dbus_connection_call_with_unix_fd_list(
+		bus, kPortalName, kPortalPath, interface, method, params, G_VARIANT_TYPE(replyType),
+		G_DBUS_CALL_FLAGS_NONE, kCallTimeoutMs, nullptr, cancellable, onCallDone,
+		new PendingCall{this, std::move(failure), onReply});
+}
 
 /* The Camera interface's presence, and whether the portal counts a camera. */
 void CameraPortal::State::onBus()
 {
 	log(std::string("session bus, unique name ") + g_dbus_connection_get_unique_name(bus));
-	g_dbus_connection_call(
-		bus, kPortalName, kPortalPath, "org.freedesktop.DBus.Properties", "Get",
-		g_variant_new("(ss)", kCameraInterface, "IsCameraPresent"), G_VARIANT_TYPE("(v)"),
-		G_DBUS_CALL_FLAGS_NONE, kCallTimeoutMs, cancellable,
-		[](GObject *source, GAsyncResult *res, gpointer d) {
-			GError *error = nullptr;
-			GVariant *reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-			if (isCancelled(error)) {
-				g_error_free(error);
-				return;
-			}
-			auto *st = static_cast<State *>(d);
-			if (!reply) {
-				st->fail("no Camera portal on the session bus (xdg-desktop-portal exports "
-					 "org.freedesktop.portal.Camera only with an Access backend)", error);
-				g_error_free(error);
-				return;
-			}
-			st->onCameraPresent(reply);
-			g_variant_unref(reply);
-		},
-		this);
+	call("org.freedesktop.DBus.Properties", "Get",
+	     g_variant_new("(ss)", kCameraInterface, "IsCameraPresent"), "(v)",
+	     "no Camera portal on the session bus (xdg-desktop-portal exports "
+	     "org.freedesktop.portal.Camera only with an Access backend)",
+	     &State::onCameraPresent);
 }
 
-void CameraPortal::State::onCameraPresent(GVariant *reply)
+void CameraPortal::State::onCameraPresent(GVariant *reply, GUnixFDList *)
 {
-	GVariant *value = nullptr;
+	g_autoptr(GVariant) value = nullptr;
 	g_variant_get(reply, "(v)", &value);
 	bool present = g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(value);
-	g_variant_unref(value);
 	/* Not final: 1.16 counts cameras only when it starts; the remote may still show one. */
 	log(std::string("IsCameraPresent: ") + (present ? "true" : "false"));
 	accessCamera();
@@ -160,30 +185,11 @@ void CameraPortal::State::accessCamera()
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
 	g_variant_builder_add(&options, "{sv}", "handle_token", g_variant_new_string(token.c_str()));
 	log("AccessCamera, request " + path);
-	g_dbus_connection_call(
-		bus, kPortalName, kPortalPath, kCameraInterface, "AccessCamera",
-		g_variant_new("(a{sv})", &options), G_VARIANT_TYPE("(o)"), G_DBUS_CALL_FLAGS_NONE,
-		kCallTimeoutMs, cancellable,
-		[](GObject *source, GAsyncResult *res, gpointer d) {
-			GError *error = nullptr;
-			GVariant *reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-			if (isCancelled(error)) {
-				g_error_free(error);
-				return;
-			}
-			auto *st = static_cast<State *>(d);
-			if (!reply) {
-				st->fail("the Camera portal's AccessCamera failed", error);
-				g_error_free(error);
-				return;
-			}
-			st->onAccessCameraHandle(reply);
-			g_variant_unref(reply);
-		},
-		this);
+	call(kCameraInterface, "AccessCamera", g_variant_new("(a{sv})", &options), "(o)",
+	     "the Camera portal's AccessCamera failed", &State::onAccessCameraHandle);
 }
 
-void CameraPortal::State::onAccessCameraHandle(GVariant *reply)
+void CameraPortal::State::onAccessCameraHandle(GVariant *reply, GUnixFDList *)
 {
 	const char *handle = nullptr;
 	g_variant_get(reply, "(&o)", &handle);
@@ -210,33 +216,8 @@ void CameraPortal::State::onResponse(GVariant *params)
 	}
 	GVariantBuilder options;
 	g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
-	g_dbus_connection_call_with_unix_fd_list(
-		bus, kPortalName, kPortalPath, kCameraInterface, "OpenPipeWireRemote",
-		g_variant_new("(a{sv})", &options), G_VARIANT_TYPE("(h)"), G_DBUS_CALL_FLAGS_NONE,
-		kCallTimeoutMs, nullptr, cancellable,
-		[](GObject *source, GAsyncResult *res, gpointer d) {
-			GError *error = nullptr;
-			GUnixFDList *fds = nullptr;
-			GVariant *reply = g_dbus_connection_call_with_unix_fd_list_finish(
-				G_DBUS_CONNECTION(source), &fds, res, &error);
-			if (isCancelled(error)) {
-				g_error_free(error);
-				if (fds)
-					g_object_unref(fds);
-				return;
-			}
-			auto *st = static_cast<State *>(d);
-			if (!reply) {
-				st->fail("the Camera portal's OpenPipeWireRemote failed", error);
-				g_error_free(error);
-			} else {
-				st->onRemote(reply, fds);
-				g_variant_unref(reply);
-			}
-			if (fds)
-				g_object_unref(fds);
-		},
-		this);
+	call(kCameraInterface, "OpenPipeWireRemote", g_variant_new("(a{sv})", &options), "(h)",
+	     "the Camera portal's OpenPipeWireRemote failed", &State::onRemote);
 }
 
 void CameraPortal::State::onRemote(GVariant *reply, GUnixFDList *fds)
@@ -247,11 +228,10 @@ void CameraPortal::State::onRemote(GVariant *reply, GUnixFDList *fds)
 		fail("the Camera portal's OpenPipeWireRemote returned no file descriptor", nullptr);
 		return;
 	}
-	GError *error = nullptr;
+	g_autoptr(GError) error = nullptr;
 	int fd = g_unix_fd_list_get(fds, index, &error); /* a close-on-exec dup, ours */
 	if (fd < 0) {
 		fail("cannot take the PipeWire remote's file descriptor", error);
-		g_error_free(error);
 		return;
 	}
 	log("OpenPipeWireRemote: fd " + std::to_string(fd));
@@ -285,16 +265,13 @@ void CameraPortal::open(Done done)
 		st.cancellable = g_cancellable_new();
 	g_bus_get(G_BUS_TYPE_SESSION, st.cancellable,
 		  [](GObject *, GAsyncResult *res, gpointer d) {
-			  GError *error = nullptr;
+			  g_autoptr(GError) error = nullptr;
 			  GDBusConnection *bus = g_bus_get_finish(res, &error);
-			  if (isCancelled(error)) {
-				  g_error_free(error);
+			  if (isCancelled(error))
 				  return;
-			  }
 			  auto *st = static_cast<State *>(d);
 			  if (!bus) {
 				  st->fail("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS)", error);
-				  g_error_free(error);
 				  return;
 			  }
 			  st->bus = bus;
